@@ -1,0 +1,3 @@
+export { ProcosError, isProcosError } from './errors.js';
+export type { ErrorSpec, SourceLocation } from './errors.js';
+export type { JsonValue, JsonObject, Variables } from './json.js';

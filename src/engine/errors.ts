@@ -1,0 +1,22 @@
+/**
+ * Coded errors of the engine layer. Codes are stable; a retired code is never reused.
+ * Every code is documented in docs/errors.md (checked by test/common/errors.test.ts).
+ */
+import type { ErrorSpec } from '../common/errors.js';
+
+export const EngineErrors = {
+  /** An expression could not be evaluated: syntax error, unknown variable, bad operand. details: {expression, variable?, elementId?} */
+  EXPRESSION_FAILED: { code: 'PROCOS_ENGINE_EXPRESSION_FAILED', status: 400 },
+  /** An expression uses something the engine refuses: method calls on host objects, unsupported functions. details: {expression} */
+  EXPRESSION_UNSUPPORTED: { code: 'PROCOS_ENGINE_EXPRESSION_UNSUPPORTED', status: 400 },
+  /** A command names an activity instance that is not waiting for it. details: {activityInstanceId} */
+  NOT_WAITING: { code: 'PROCOS_ENGINE_NOT_WAITING', status: 409 },
+  /** A command was sent to an instance that has ended. details: {processInstanceId, status} */
+  INSTANCE_ENDED: { code: 'PROCOS_ENGINE_INSTANCE_ENDED', status: 409 },
+  /** `retryIncident` names no open engine incident of this instance. details: {incidentId} */
+  INCIDENT_NOT_FOUND: { code: 'PROCOS_ENGINE_INCIDENT_NOT_FOUND', status: 404 },
+  /** Instance state has a schema version this code does not know. details: {version} */
+  STATE_VERSION_UNKNOWN: { code: 'PROCOS_ENGINE_STATE_VERSION_UNKNOWN', status: 500 },
+  /** `start` was given for an existing state, or another command without state. */
+  BAD_COMMAND: { code: 'PROCOS_ENGINE_BAD_COMMAND', status: 400 },
+} as const satisfies Record<string, ErrorSpec>;
