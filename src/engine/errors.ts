@@ -17,6 +17,10 @@ export const EngineErrors = {
   INCIDENT_NOT_FOUND: { code: 'PROCOS_ENGINE_INCIDENT_NOT_FOUND', status: 404 },
   /** Instance state has a schema version this code does not know. details: {version} */
   STATE_VERSION_UNKNOWN: { code: 'PROCOS_ENGINE_STATE_VERSION_UNKNOWN', status: 500 },
+  /** No outgoing sequence flow could be taken (every condition false, no default). Raised as incident `noOutgoingFlow`. details: {elementId} */
+  NO_OUTGOING_FLOW: { code: 'PROCOS_ENGINE_NO_OUTGOING_FLOW', status: 400 },
+  /** An evaluated value has the wrong type (e.g. a priority that is not an integer). Raised as incident `invalidValue`. details: {elementId, field} */
+  INVALID_VALUE: { code: 'PROCOS_ENGINE_INVALID_VALUE', status: 400 },
   /** `start` was given for an existing state, or another command without state. */
   BAD_COMMAND: { code: 'PROCOS_ENGINE_BAD_COMMAND', status: 400 },
 } as const satisfies Record<string, ErrorSpec>;

@@ -124,6 +124,8 @@ export type Effect =
       readonly elementId: string;
       /** True when interrupted (boundary event, terminate, cancel) instead of completed. */
       readonly canceled: boolean;
+      /** True when the activity instance held local variables (now gone with it). */
+      readonly hadLocalVariables?: true;
       readonly time: number;
     }
   | {

@@ -1,0 +1,340 @@
+/**
+ * One engine step: applies a command to an instance and runs it to its wait states.
+ *
+ * The {@link Run} owns the agenda (tokens in flight), the generic activity lifecycle
+ * (start → input mapping → behaviour → output mapping → outgoing flows → end) and the
+ * cross-cutting mechanics every behaviour shares: scopes, cancellation, BPMN error
+ * propagation and incidents. What is special about an element kind lives in its
+ * behaviour file under behaviours/.
+ *
+ * Sources: BPMN 2.0.2 §13.2 (activities, sequence flow semantics), §13.3 (gateways),
+ * §13.5 (event handling: error, terminate); Camunda 7 docs for the extension semantics.
+ */
+import type { JsonValue, Variables } from '../common/json.js';
+import { ProcosError, isProcosError } from '../common/errors.js';
+import type { BoundaryEventNode, FlowNode, Mapping, MappingValue, ProcessModel, SequenceFlow } from '../model/types.js';
+import { EngineErrors } from './errors.js';
+import { evaluate, evaluateCondition } from './expressions/index.js';
+import type { VariableScope } from './expressions/index.js';
+import { behaviourOf } from './behaviours/registry.js';
+import type { RunApi } from './behaviours/types.js';
+import { findDefiningScope, overlayView, scopeView } from './variables.js';
+import type { ActivityInstance, Effect, EngineContext, EngineIncidentType, InstanceState } from './types.js';
+
+/** A token on its way to a flow node. */
+interface Arrival {
+  readonly nodeId: string;
+  readonly scopeId: string;
+  readonly via: string | null;
+}
+
+/** Mutable working set of one command. The state object is owned (already copied) by the caller. */
+export class Run implements RunApi {
+  readonly effects: Effect[] = [];
+  private readonly agenda: Arrival[] = [];
+  private head = 0;
+  /** Tokens in the agenda per scope activity instance id. */
+  private readonly inFlight = new Map<string, number>();
+
+  constructor(
+    readonly model: ProcessModel,
+    readonly state: InstanceState,
+    readonly ctx: EngineContext,
+  ) {}
+
+  // ---------------------------------------------------------------- lookups
+
+  node(id: string): FlowNode {
+    const n = this.model.nodes.get(id);
+    if (n === undefined) throw new ProcosError(EngineErrors.BAD_COMMAND, `element "${id}" is not part of process "${this.model.id}"`, { elementId: id });
+    return n;
+  }
+
+  flow(id: string): SequenceFlow {
+    return this.model.flows.get(id)!;
+  }
+
+  /** The live activity instance, or a coded error. */
+  act(id: string): ActivityInstance {
+    const a = this.state.acts[id];
+    if (a === undefined) throw new ProcosError(EngineErrors.NOT_WAITING, `activity instance ${id} is not active in process instance ${this.state.id}`, { activityInstanceId: id });
+    return a;
+  }
+
+  /** Variables seen from an activity instance. */
+  scope(actId: string): VariableScope {
+    return scopeView(this.state, actId);
+  }
+
+  children(scopeId: string): ActivityInstance[] {
+    const out: ActivityInstance[] = [];
+    for (const id in this.state.acts) {
+      const a = this.state.acts[id]!;
+      if (a.parent === scopeId) out.push(a);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  /** Sends a token to `nodeId` in scope `scopeId` (taking flow `via`, or none for a start). */
+  arrive(nodeId: string, scopeId: string, via: string | null): void {
+    this.agenda.push({ nodeId, scopeId, via });
+    this.inFlight.set(scopeId, (this.inFlight.get(scopeId) ?? 0) + 1);
+  }
+
+  /** Processes tokens until every one rests at a wait state or is consumed. */
+  drain(): void {
+    while (this.head < this.agenda.length) {
+      const a = this.agenda[this.head++]!;
+      this.inFlight.set(a.scopeId, this.inFlight.get(a.scopeId)! - 1);
+      // A token whose scope ended meanwhile (terminate, interrupting boundary) is dropped.
+      if (this.state.acts[a.scopeId] === undefined) continue;
+      const node = this.node(a.nodeId);
+      const b = behaviourOf(node);
+      if (b.arrive !== undefined && !b.arrive(this, node, a.scopeId, a.via)) continue;
+      this.begin(node, a.scopeId);
+    }
+    this.agenda.length = 0;
+    this.head = 0;
+  }
+
+  /** Creates the activity instance for `node` in `scopeId` and starts it. */
+  begin(node: FlowNode, scopeId: string): ActivityInstance {
+    const act: ActivityInstance = { id: this.ctx.newId(), el: node.id, parent: scopeId, st: 'wait' };
+    this.state.acts[act.id] = act;
+    this.effects.push({
+      type: 'activityStarted',
+      activityInstanceId: act.id,
+      elementId: node.id,
+      elementType: node.kind,
+      ...(node.name !== undefined ? { elementName: node.name } : {}),
+      parentActivityInstanceId: scopeId,
+      time: this.ctx.now,
+    });
+    this.execute(act, node);
+    return act;
+  }
+
+  /** Input mapping, then the behaviour. Expression failures become incidents. */
+  execute(act: ActivityInstance, node: FlowNode): void {
+    try {
+      if (node.io !== undefined && node.io.inputs.length > 0) {
+        const local: Record<string, JsonValue> = {};
+        const view = overlayView(this.scope(act.parent!), local);
+        for (const m of node.io.inputs) local[m.target] = this.mapValue(m.value, view);
+        act.vars = local;
+        for (const name in local) this.variableEffect(act.id, name, local[name]!);
+      }
+      behaviourOf(node).execute(this, act, node);
+    } catch (e) {
+      this.incidentFrom(e, act, 'enter');
+    }
+  }
+
+  /**
+   * Completes an activity instance: output mapping, outgoing flow selection, end.
+   * `flows` overrides the selection (gateways choose their own).
+   */
+  leave(act: ActivityInstance, flows?: readonly string[]): void {
+    const node = this.model.nodes.get(act.el);
+    let out: readonly string[];
+    try {
+      if (node !== undefined && node.io !== undefined && node.io.outputs.length > 0) this.applyOutputs(act, node.io.outputs);
+      out = flows ?? (node === undefined ? [] : this.selectOutgoing(node, act));
+    } catch (e) {
+      this.incidentFrom(e, act, 'leave');
+      return;
+    }
+    this.end(act, false);
+    const scopeId = act.parent!;
+    for (const f of out) this.arrive(this.flow(f).targetId, scopeId, f);
+    if (out.length === 0) this.tokenConsumed(scopeId);
+  }
+
+  /**
+   * Outgoing flows of a non-gateway flow node (BPMN 2.0.2 §13.2.1): every unconditional
+   * flow and every conditional flow whose condition holds; the default flow only when no
+   * conditional flow holds. Conditions are evaluated in the enclosing scope.
+   */
+  selectOutgoing(node: FlowNode, act: ActivityInstance): string[] {
+    if (node.outgoing.length === 0) return [];
+    const scope = this.scope(act.id);
+    const taken: string[] = [];
+    let conditional = false;
+    let conditionalTaken = false;
+    for (const id of node.outgoing) {
+      if (id === node.defaultFlow) continue;
+      const f = this.flow(id);
+      if (f.condition === undefined) {
+        taken.push(id);
+      } else {
+        conditional = true;
+        if (evaluateCondition(f.condition, scope)) {
+          taken.push(id);
+          conditionalTaken = true;
+        }
+      }
+    }
+    if (!conditionalTaken && node.defaultFlow !== undefined) taken.push(node.defaultFlow);
+    if (taken.length === 0 && conditional) {
+      throw new ProcosError(EngineErrors.NO_OUTGOING_FLOW, `no outgoing sequence flow of "${node.id}" could be taken: every condition is false and there is no default flow`, { elementId: node.id });
+    }
+    return taken;
+  }
+
+  /** Removes an activity instance and records its end. */
+  end(act: ActivityInstance, canceled: boolean): void {
+    delete this.state.acts[act.id];
+    this.effects.push({ type: 'activityEnded', activityInstanceId: act.id, elementId: act.el, canceled, ...(act.vars !== undefined ? { hadLocalVariables: true as const } : {}), time: this.ctx.now });
+  }
+
+  /** A token of `scopeId` was consumed: complete the scope when nothing is left in it. */
+  tokenConsumed(scopeId: string): void {
+    const scope = this.state.acts[scopeId];
+    if (scope === undefined) return;
+    if ((this.inFlight.get(scopeId) ?? 0) > 0) return;
+    for (const id in this.state.acts) if (this.state.acts[id]!.parent === scopeId) return;
+    const prefix = scopeId + '/';
+    for (const key in this.state.joins) if (key.startsWith(prefix)) return;
+    this.completeScope(scope);
+  }
+
+  /** All tokens of a scope are consumed: the process ends, or the subprocess leaves. */
+  completeScope(scope: ActivityInstance): void {
+    if (scope.parent === null) this.finishProcess('completed');
+    else this.leave(scope);
+  }
+
+  /** Ends the process instance. */
+  finishProcess(status: 'completed' | 'terminated', reason?: string): void {
+    const root = this.state.acts[this.state.id];
+    if (root !== undefined) {
+      for (const c of this.children(root.id)) this.cancel(c);
+      this.dropJoins(root.id);
+      delete this.state.acts[root.id];
+    }
+    this.state.status = status;
+    this.effects.push({ type: 'processEnded', processInstanceId: this.state.id, status, ...(reason !== undefined ? { reason } : {}), time: this.ctx.now });
+  }
+
+  /** Cancels an activity instance and everything inside it (BPMN 2.0.2 §13.5.3 interrupting). */
+  cancel(act: ActivityInstance): void {
+    for (const c of this.children(act.id)) this.cancel(c);
+    this.dropJoins(act.id);
+    const node = this.model.nodes.get(act.el);
+    if (node !== undefined) behaviourOf(node).cancel?.(this, act, node);
+    if (act.inc !== undefined) this.effects.push({ type: 'incidentResolved', incidentId: act.inc, time: this.ctx.now });
+    this.end(act, true);
+  }
+
+  /** Cancels every activity instance in a scope but the scope itself (terminate end event). */
+  terminateScope(scope: ActivityInstance): void {
+    for (const c of this.children(scope.id)) this.cancel(c);
+    this.dropJoins(scope.id);
+  }
+
+  private dropJoins(scopeId: string): void {
+    const prefix = scopeId + '/';
+    for (const key in this.state.joins) if (key.startsWith(prefix)) delete this.state.joins[key];
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  /**
+   * Throws a BPMN error from `from` (an activity instance or a scope): the nearest
+   * enclosing activity with a matching error boundary event catches it; a boundary with
+   * that exact code wins over a catch-all one on the same activity. Returns false when
+   * nothing catches it. Source: BPMN 2.0.2 §10.5.4 / §13.5.3; Camunda 7 "Error Events".
+   */
+  throwError(from: ActivityInstance, errorCode: string | null, errorMessage: string | undefined, variables: Variables | undefined): boolean {
+    let cur: ActivityInstance | undefined = from;
+    while (cur !== undefined && cur.parent !== null) {
+      const node = this.model.nodes.get(cur.el);
+      const boundary = node === undefined ? undefined : this.matchErrorBoundary(node, errorCode);
+      if (boundary !== undefined) {
+        const scopeId: string = cur.parent;
+        this.cancel(cur);
+        const ev = boundary.event;
+        const act: ActivityInstance = { id: this.ctx.newId(), el: boundary.id, parent: scopeId, st: 'wait' };
+        this.state.acts[act.id] = act;
+        this.effects.push({ type: 'activityStarted', activityInstanceId: act.id, elementId: boundary.id, elementType: boundary.kind, ...(boundary.name !== undefined ? { elementName: boundary.name } : {}), parentActivityInstanceId: scopeId, time: this.ctx.now });
+        if (variables !== undefined) for (const k in variables) this.setVariable(scopeId, k, variables[k]!);
+        if (ev.type === 'error') {
+          if (ev.errorCodeVariable !== undefined) this.setVariable(scopeId, ev.errorCodeVariable, errorCode);
+          if (ev.errorMessageVariable !== undefined) this.setVariable(scopeId, ev.errorMessageVariable, errorMessage ?? null);
+        }
+        this.leave(act);
+        return true;
+      }
+      cur = this.state.acts[cur.parent];
+    }
+    return false;
+  }
+
+  private matchErrorBoundary(node: FlowNode, code: string | null): BoundaryEventNode | undefined {
+    let catchAll: BoundaryEventNode | undefined;
+    for (const id of node.boundaryEvents) {
+      const b = this.model.nodes.get(id);
+      if (b === undefined || b.kind !== 'boundaryEvent' || b.event.type !== 'error') continue;
+      if (b.event.errorCode === undefined) catchAll ??= b;
+      else if (code !== null && b.event.errorCode === code) return b;
+    }
+    return catchAll;
+  }
+
+  // ---------------------------------------------------------------- incidents
+
+  /** Stops `act` with an engine incident; `at` says what `retryIncident` re-runs. */
+  raiseIncident(act: ActivityInstance, at: 'enter' | 'leave', incidentType: EngineIncidentType, message: string): void {
+    const id = this.ctx.newId();
+    act.st = 'incident';
+    act.inc = id;
+    act.incAt = at;
+    this.effects.push({ type: 'incidentCreated', incidentId: id, incidentType, activityInstanceId: act.id, elementId: act.el, message, time: this.ctx.now });
+  }
+
+  private incidentFrom(e: unknown, act: ActivityInstance, at: 'enter' | 'leave'): void {
+    if (!isProcosError(e)) throw e;
+    const type: EngineIncidentType =
+      e.code === EngineErrors.NO_OUTGOING_FLOW.code ? 'noOutgoingFlow' : e.code === EngineErrors.INVALID_VALUE.code ? 'invalidValue' : 'expressionFailed';
+    if (type === 'expressionFailed' && e.code !== EngineErrors.EXPRESSION_FAILED.code && e.code !== EngineErrors.EXPRESSION_UNSUPPORTED.code) throw e;
+    this.raiseIncident(act, at, type, `${act.el}: ${e.message}`);
+  }
+
+  // ---------------------------------------------------------------- variables
+
+  /** Camunda `setVariable`: update where defined, else create in the process scope. */
+  setVariable(fromActId: string, name: string, value: JsonValue): void {
+    const owner = findDefiningScope(this.state, fromActId, name) ?? this.state.acts[this.state.id]!;
+    (owner.vars ??= {})[name] = value;
+    this.variableEffect(owner.id, name, value);
+  }
+
+  /** Camunda `setVariableLocal`. */
+  setVariableLocal(actId: string, name: string, value: JsonValue): void {
+    const owner = this.act(actId);
+    (owner.vars ??= {})[name] = value;
+    this.variableEffect(owner.id, name, value);
+  }
+
+  private variableEffect(scopeId: string, name: string, value: JsonValue): void {
+    this.effects.push({ type: 'variableSet', scopeId, name, value, time: this.ctx.now });
+  }
+
+  /** Evaluates a parameter value (constant, expression, list, map). */
+  mapValue(v: MappingValue, scope: VariableScope): JsonValue {
+    if (v.kind === 'expr') return evaluate(v.expr, scope);
+    if (v.kind === 'list') return v.items.map((i) => this.mapValue(i, scope));
+    const out: Record<string, JsonValue> = {};
+    for (const e of v.entries) out[e.key] = this.mapValue(e.value, scope);
+    return out;
+  }
+
+  /** Output mapping: evaluated in the activity's scope, written to the enclosing scope. */
+  private applyOutputs(act: ActivityInstance, outputs: readonly Mapping[]): void {
+    const view = this.scope(act.id);
+    const values: [string, JsonValue][] = outputs.map((m) => [m.target, this.mapValue(m.value, view)]);
+    for (const [name, value] of values) this.setVariable(act.parent!, name, value);
+  }
+}

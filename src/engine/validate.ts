@@ -1,0 +1,53 @@
+/**
+ * Deploy-time checks of a compiled model that need the engine's expression languages:
+ * every expression must parse, and none may call methods on host objects. Run by the
+ * runtime before a deployment is stored, so that a typo fails the deployment, not an
+ * instance later.
+ */
+import { isProcosError } from '../common/errors.js';
+import type { Expr, FlowNode, MappingValue, ProcessModel } from '../model/types.js';
+import { checkExpression } from './expressions/index.js';
+
+/** One expression problem, named by element id. */
+export interface ExpressionProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly elementId: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+function* mappingExprs(v: MappingValue): Generator<Expr> {
+  if (v.kind === 'expr') yield v.expr;
+  else if (v.kind === 'list') for (const i of v.items) yield* mappingExprs(i);
+  else for (const e of v.entries) yield* mappingExprs(e.value);
+}
+
+function* nodeExprs(n: FlowNode): Generator<Expr> {
+  if (n.io !== undefined) for (const m of [...n.io.inputs, ...n.io.outputs]) yield* mappingExprs(m.value);
+  const fields = n as unknown as Record<string, unknown>;
+  for (const f of ['topic', 'priority', 'retries', 'assignee', 'candidateGroups', 'candidateUsers', 'dueDate', 'followUpDate']) {
+    const e = fields[f] as Expr | undefined;
+    if (e !== undefined) yield e;
+  }
+}
+
+/**
+ * Checks every expression of a model (conditions, topics, priorities, assignments,
+ * io mappings).
+ * @returns the problems found; empty when the model is fine.
+ */
+export function validateExpressions(model: ProcessModel): ExpressionProblem[] {
+  const problems: ExpressionProblem[] = [];
+  const check = (e: Expr, elementId: string, line?: number, column?: number): void => {
+    try {
+      checkExpression(e);
+    } catch (err) {
+      if (!isProcosError(err)) throw err;
+      problems.push({ code: err.code, message: `element "${elementId}": ${err.message}`, elementId, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) });
+    }
+  };
+  for (const n of model.nodes.values()) for (const e of nodeExprs(n)) check(e, n.id, n.line, n.column);
+  for (const f of model.flows.values()) if (f.condition !== undefined) check(f.condition, f.id, f.line, f.column);
+  return problems;
+}

@@ -1,0 +1,71 @@
+/**
+ * What node compilers get to see: the document, the process being compiled, and a
+ * problem sink that knows element ids, kinds and positions.
+ */
+import type { ErrorSpec } from '../common/errors.js';
+import { idOf, kindOf, type MElement } from './element.js';
+import type { ExprResult } from './expressions.js';
+import type { ParsedDocument } from './parse.js';
+import type { ProblemList } from './problems.js';
+import type { Expr, FlowNode, NodeBase } from './types.js';
+
+/** The direct content of one scope (the process or an embedded subprocess). */
+export interface ScopeInfo {
+  /** Ids of the flow nodes directly inside, in document order. */
+  readonly children: readonly string[];
+  /** Ids of the none start events directly inside. */
+  readonly noneStartEvents: readonly string[];
+}
+
+/** Process-wide defaults node compilers apply. */
+export interface ProcessDefaults {
+  /** `camunda:taskPriority` on the process: default priority of its external tasks. */
+  readonly camundaTaskPriority?: Expr;
+  /** `zeebe:jobPriorityDefinition` on the process: default priority of its jobs. */
+  readonly zeebeJobPriority?: Expr;
+}
+
+/** Context for compiling one executable process. */
+export interface ProcessContext {
+  readonly doc: ParsedDocument;
+  readonly problems: ProblemList;
+  readonly processId: string;
+  readonly defaults: ProcessDefaults;
+  /** The definitions' `expressionLanguage`, when given. */
+  readonly expressionLanguage?: string;
+  /** The scope content of an embedded subprocess (or the process) by id. */
+  scope(id: string): ScopeInfo | undefined;
+}
+
+/** The fields of {@link NodeBase} other than `kind`, computed by the process compiler. */
+export type NodeBaseFields = Omit<NodeBase, 'kind'>;
+
+/** Compiler of one element kind (`bpmn:ServiceTask` …). One per kind; see nodes/index.ts. */
+export interface NodeHandler {
+  /**
+   * Extension element types (`zeebe:TaskDefinition`) this kind reads. Other Camunda/Zeebe
+   * extension elements on it are refused by the common checks.
+   */
+  readonly consumes?: readonly string[];
+  /** Builds the node, or reports problems and returns undefined. */
+  compile(el: MElement, base: NodeBaseFields, ctx: ProcessContext): FlowNode | undefined;
+}
+
+/** Records a problem on `el` (its id and kind name the site). */
+export function report(ctx: Pick<ProcessContext, 'problems'>, spec: ErrorSpec, el: MElement, message: string, attribute?: string): void {
+  const site: { elementId?: string; elementType: string; attribute?: string } = { elementType: kindOf(el) };
+  const id = idOf(el);
+  if (id !== undefined) site.elementId = id;
+  if (attribute !== undefined) site.attribute = attribute;
+  ctx.problems.add(spec, message, site);
+}
+
+/**
+ * Unwraps an {@link ExprResult}: the expression, or undefined after reporting the problem
+ * on `el`, prefixed with the attribute name.
+ */
+export function takeExpr(ctx: Pick<ProcessContext, 'problems'>, result: ExprResult, el: MElement, attribute: string): Expr | undefined {
+  if ('expr' in result) return result.expr;
+  report(ctx, result.problem.spec, el, `${attribute}: ${result.problem.message}`, attribute);
+  return undefined;
+}

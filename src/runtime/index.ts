@@ -1,0 +1,18 @@
+/**
+ * The runtime layer: applies commands to process instances in store transactions,
+ * the external-task queue with long polling, incidents and history.
+ */
+export { Runtime, FAILED_EXTERNAL_TASK, isBpmnResourceName } from './runtime.js';
+export type {
+  DeployRequest,
+  DeployResourceInput,
+  FailureInput,
+  FetchAndLockInput,
+  FetchTopicInput,
+  LockedExternalTask,
+  RuntimeOptions,
+  StartRequest,
+  StartedInstance,
+} from './runtime.js';
+export { RuntimeErrors } from './errors.js';
+export { TopicNotifier } from './notifier.js';

@@ -1,0 +1,538 @@
+/**
+ * The runtime: applies commands to process instances durably.
+ *
+ * Every command loads the instance (state + revision), runs the pure engine to the next
+ * wait states, and commits the new state with everything its effects imply (external
+ * and user tasks, incidents, variables, history) in ONE store transaction guarded by the
+ * revision. A revision conflict (another command changed the instance meanwhile)
+ * reloads and re-runs the command. External tasks follow Camunda 7's semantics
+ * (docs "External Tasks"; REST "Fetch and Lock", "Complete", "Handle Failure",
+ * "Handle BPMN Error", "Extend Lock", "Unlock", "Set Retries").
+ */
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { ProcosError, isProcosError } from '../common/errors.js';
+import type { JsonValue, Variables } from '../common/json.js';
+import { execute, validateExpressions, visibleVariables } from '../engine/index.js';
+import type { Command, InstanceState } from '../engine/index.js';
+import { compileBpmn, formatProblem } from '../model/index.js';
+import type { Problem } from '../model/index.js';
+import type { ProcessModel } from '../model/index.js';
+import { StoreErrors } from '../store/index.js';
+import type { DeployResult, ExternalTaskRecord, InstanceRecord, ProcessDefinitionRecord, Store } from '../store/index.js';
+import { addCommandResult, newBatch, toWriteBatch } from './batch.js';
+import type { BatchBuilder } from './batch.js';
+import { RuntimeErrors } from './errors.js';
+import { ModelCache } from './model-cache.js';
+import { TopicNotifier } from './notifier.js';
+
+/** Options of {@link Runtime}. */
+export interface RuntimeOptions {
+  /** Current time, epoch ms. @default Date.now */
+  clock?: () => number;
+  /** New unique ids. @default UUID version 7 (time-ordered, so ids sort by creation) */
+  newId?: () => string;
+  /** Largest BPMN resource accepted, bytes. @default 10 MiB */
+  maxBpmnBytes?: number;
+  /** How often a command is re-run after revision conflicts before giving up. @default 50 */
+  maxConflictRetries?: number;
+}
+
+/** A resource to deploy. */
+export interface DeployResourceInput {
+  name: string;
+  content: string | Uint8Array;
+}
+
+/** Input of {@link Runtime.deploy}. */
+export interface DeployRequest {
+  name: string;
+  source?: string | null;
+  tenantId?: string | null;
+  resources: DeployResourceInput[];
+}
+
+/** Input of {@link Runtime.startInstance}: by definition id, or by key (latest version). */
+export interface StartRequest {
+  definitionId?: string;
+  key?: string;
+  businessKey?: string | null;
+  variables?: Variables;
+}
+
+/** A started instance. */
+export interface StartedInstance {
+  id: string;
+  processDefinitionId: string;
+  processDefinitionKey: string;
+  businessKey: string | null;
+  status: InstanceState['status'];
+  /** Process variables after the first step. */
+  variables: Variables;
+}
+
+/** One topic of a {@link FetchAndLockInput}. */
+export interface FetchTopicInput {
+  topicName: string;
+  /** ms */
+  lockDuration: number;
+  /** Variable names to return; undefined = all visible. */
+  variables?: string[];
+  /** Only the task's local variables. @default false */
+  localVariables?: boolean;
+  processDefinitionKey?: string;
+  processDefinitionKeyIn?: string[];
+  processDefinitionId?: string;
+  businessKey?: string;
+}
+
+/** Input of {@link Runtime.fetchAndLock} (Camunda 7 FetchExternalTasksDto). */
+export interface FetchAndLockInput {
+  workerId: string;
+  maxTasks: number;
+  usePriority?: boolean;
+  /** Long polling: wait up to this long for a task, ms. @default 0 (answer at once) */
+  asyncResponseTimeout?: number;
+  topics: FetchTopicInput[];
+}
+
+/** A locked external task with its variables. */
+export interface LockedExternalTask extends ExternalTaskRecord {
+  variables: Variables;
+}
+
+/** Failure report (Camunda 7 ExternalTaskFailureDto). */
+export interface FailureInput {
+  errorMessage?: string | null;
+  errorDetails?: string | null;
+  /** Remaining retries (≥ 0); 0 raises an incident `failedExternalTask`. */
+  retries: number;
+  /** ms before the task can be fetched again. @default 0 */
+  retryTimeout?: number;
+}
+
+/** Incident type raised when an external task's retries reach 0 (Camunda 7 name). */
+export const FAILED_EXTERNAL_TASK = 'failedExternalTask';
+
+const MAX_LONG_POLL_MS = 1_800_000;
+
+/** Resource names compiled as BPMN at deploy (as Camunda 7 recognises them). */
+export function isBpmnResourceName(name: string): boolean {
+  return /\.bpmn(20)?(\.xml)?$/i.test(name);
+}
+
+function sha256(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function ensureInteger(value: unknown, field: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, `${field} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`, { field });
+  }
+  return value;
+}
+
+/**
+ * The durable runtime over one {@link Store}. Safe to use from many concurrent callers;
+ * several runtimes (processes, nodes) may share one PostgreSQL store.
+ */
+export class Runtime {
+  readonly store: Store;
+  readonly notifier = new TopicNotifier();
+  private readonly models: ModelCache;
+  private readonly clock: () => number;
+  private readonly newId: () => string;
+  private readonly maxBpmnBytes: number | undefined;
+  private readonly maxConflictRetries: number;
+  private closed = false;
+
+  constructor(store: Store, options: RuntimeOptions = {}) {
+    this.store = store;
+    this.models = new ModelCache(store);
+    this.clock = options.clock ?? Date.now;
+    this.newId = options.newId ?? uuidv7;
+    this.maxBpmnBytes = options.maxBpmnBytes;
+    this.maxConflictRetries = options.maxConflictRetries ?? 50;
+  }
+
+  /** Current time of this runtime's clock, epoch ms. */
+  now(): number {
+    return this.clock();
+  }
+
+  // ------------------------------------------------------------------ deploy
+
+  /**
+   * Compiles and deploys resources. BPMN resources (`.bpmn`, `.bpmn20.xml`) are compiled
+   * and checked (expressions included) before anything is stored; other resources are
+   * stored as they are. Per process key a new version is created only when its resource
+   * changed; an unchanged redeploy returns the existing definitions (`duplicate`).
+   * @throws PROCOS_RUNTIME_DEPLOYMENT_INVALID with `details.problems` naming resource,
+   *   element, line and column of every problem.
+   */
+  async deploy(request: DeployRequest): Promise<DeployResult> {
+    this.open();
+    const compiled: { resourceName: string; hash: string; model: ProcessModel }[] = [];
+    const problems: Record<string, unknown>[] = [];
+    for (const r of request.resources) {
+      if (!isBpmnResourceName(r.name)) continue;
+      try {
+        const models = await compileBpmn(r.content, { file: r.name, ...(this.maxBpmnBytes !== undefined ? { maxBytes: this.maxBpmnBytes } : {}) });
+        const hash = sha256(r.content);
+        for (const m of models) {
+          const exprProblems = validateExpressions(m);
+          for (const p of exprProblems) problems.push({ resource: r.name, ...p, message: `${r.name}: ${p.message}` });
+          compiled.push({ resourceName: r.name, hash, model: m });
+        }
+      } catch (e) {
+        if (!isProcosError(e)) throw e;
+        const list = (e.details.problems as Problem[] | undefined) ?? [{ code: e.code, message: e.message }];
+        for (const p of list) problems.push({ resource: r.name, ...p, message: formatProblem({ ...p, file: r.name }) });
+      }
+    }
+    if (problems.length > 0) {
+      const first = problems[0]!;
+      throw new ProcosError(RuntimeErrors.DEPLOYMENT_INVALID, `deployment "${request.name}" refused: ${String(first.message)}${problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : ''}`, { problems });
+    }
+    const result = await this.store.deploy({
+      name: request.name,
+      source: request.source ?? null,
+      tenantId: request.tenantId ?? null,
+      resources: request.resources,
+      processes: compiled.map((c) => ({ key: c.model.id, name: c.model.name ?? null, versionTag: c.model.versionTag ?? null, resourceName: c.resourceName, hash: c.hash })),
+      time: this.clock(),
+    });
+    result.definitions.forEach((d, i) => this.models.put(d.id, compiled[i]!.model));
+    return result;
+  }
+
+  /** The compiled model of a definition (cached). @throws PROCOS_RUNTIME_DEFINITION_NOT_FOUND */
+  model(definitionId: string): Promise<ProcessModel> {
+    return this.models.get(definitionId);
+  }
+
+  // ------------------------------------------------------------------ instances
+
+  /**
+   * Starts a process instance and runs it to its first wait states. A `correlationId`
+   * process variable is created (the process instance id) unless one is given.
+   * @throws PROCOS_RUNTIME_DEFINITION_NOT_FOUND
+   */
+  async startInstance(request: StartRequest): Promise<StartedInstance> {
+    this.open();
+    const def = await this.definition(request);
+    const model = await this.models.get(def.id);
+    const id = this.newId();
+    const variables: Variables = { ...(request.variables ?? {}) };
+    if (variables.correlationId === undefined) variables.correlationId = id;
+    const now = this.clock();
+    const result = execute(model, null, { type: 'start', processInstanceId: id, businessKey: request.businessKey ?? null, variables }, { now, newId: this.newId });
+    const b = newBatch();
+    addCommandResult(b, { processDefinitionId: def.id, processDefinitionKey: def.key, revision: null }, result.state, result.effects, now);
+    await this.commit(b);
+    return {
+      id,
+      processDefinitionId: def.id,
+      processDefinitionKey: def.key,
+      businessKey: result.state.businessKey,
+      status: result.state.status,
+      variables: visibleVariables(result.state, id, true),
+    };
+  }
+
+  private async definition(request: StartRequest): Promise<ProcessDefinitionRecord> {
+    if (request.definitionId !== undefined) {
+      const d = await this.store.getProcessDefinition(request.definitionId);
+      if (d === null) throw new ProcosError(RuntimeErrors.DEFINITION_NOT_FOUND, `process definition ${request.definitionId} does not exist`, { id: request.definitionId });
+      return d;
+    }
+    if (request.key !== undefined) {
+      const d = await this.store.getLatestProcessDefinition(request.key);
+      if (d === null) throw new ProcosError(RuntimeErrors.DEFINITION_NOT_FOUND, `no process definition with key "${request.key}" is deployed`, { key: request.key });
+      return d;
+    }
+    throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, 'start needs a process definition id or key', { field: 'key' });
+  }
+
+  /** The instance record. @throws PROCOS_RUNTIME_INSTANCE_NOT_FOUND */
+  async getInstance(id: string): Promise<InstanceRecord> {
+    const rec = await this.store.getInstance(id);
+    if (rec === null) throw new ProcosError(RuntimeErrors.INSTANCE_NOT_FOUND, `process instance ${id} does not exist`, { processInstanceId: id });
+    return rec;
+  }
+
+  /** Cancels a running instance: every token, task and engine incident is removed; history keeps it as terminated. */
+  async cancelInstance(id: string, reason?: string): Promise<void> {
+    await this.onInstance(id, () => ({ command: { type: 'cancel', ...(reason !== undefined ? { reason } : {}) } }));
+  }
+
+  /** Sets process variables (or local ones of an activity instance). */
+  async setVariables(id: string, variables: Variables, activityInstanceId?: string): Promise<void> {
+    await this.onInstance(id, () => ({ command: { type: 'setVariables', variables, ...(activityInstanceId !== undefined ? { activityInstanceId } : {}) } }));
+  }
+
+  /**
+   * Runs `prepare` → engine → commit for one instance, re-running all of it after a
+   * revision conflict. `prepare` may add guarded writes (e.g. the completed external
+   * task's delete) to the batch.
+   */
+  private async onInstance(id: string, prepare: (rec: InstanceRecord, b: BatchBuilder) => { command: Command } | Promise<{ command: Command }>): Promise<InstanceState> {
+    this.open();
+    for (let attempt = 0; ; attempt++) {
+      const rec = await this.getInstance(id);
+      const b = newBatch();
+      const { command } = await prepare(rec, b);
+      const model = await this.models.get(rec.processDefinitionId);
+      const now = this.clock();
+      const result = execute(model, rec.state as unknown as InstanceState, command, { now, newId: this.newId });
+      addCommandResult(b, { processDefinitionId: rec.processDefinitionId, processDefinitionKey: rec.processDefinitionKey, revision: rec.revision, superInstanceId: rec.superInstanceId }, result.state, result.effects, now);
+      try {
+        await this.commit(b);
+        return result.state;
+      } catch (e) {
+        if (isProcosError(e, StoreErrors.REVISION_CONFLICT) && attempt < this.maxConflictRetries) continue;
+        if (isProcosError(e, StoreErrors.REVISION_CONFLICT)) {
+          throw new ProcosError(RuntimeErrors.CONFLICT, `process instance ${id} kept changing concurrently; gave up after ${attempt + 1} attempts`, { processInstanceId: id, attempts: attempt + 1 }, { cause: e });
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Commits a batch, resolving incidents of interrupted external tasks, then wakes fetchers. */
+  private async commit(b: BatchBuilder): Promise<void> {
+    for (const taskId of b.removedTasks) {
+      for (const inc of await this.store.listIncidents({ externalTaskId: taskId, open: true })) b.incidentResolves.push({ id: inc.id, time: this.clock() });
+    }
+    await this.store.commit(toWriteBatch(b));
+    if (b.topics.size > 0) this.notifier.notify(b.topics);
+  }
+
+  // ------------------------------------------------------------------ external tasks
+
+  /**
+   * Fetches and locks up to `maxTasks` tasks of the given topics for `workerId`, in one
+   * store statement. With `asyncResponseTimeout`, waits (long polling) until a task is
+   * available or the time is up; a waiting request is woken as soon as a task of its
+   * topics is created, unlocked or given retries — never by sleeping.
+   * @returns the locked tasks with their variables (all visible ones, or those named).
+   */
+  async fetchAndLock(input: FetchAndLockInput, signal?: AbortSignal): Promise<LockedExternalTask[]> {
+    this.open();
+    ensureInteger(input.maxTasks, 'maxTasks', 0);
+    if (input.topics.length === 0) return [];
+    for (const t of input.topics) ensureInteger(t.lockDuration, `lockDuration of topic "${t.topicName}"`, 1);
+    const wait = Math.min(Math.max(0, input.asyncResponseTimeout ?? 0), MAX_LONG_POLL_MS);
+    const topicNames = input.topics.map((t) => t.topicName);
+    const deadline = Date.now() + wait;
+    for (;;) {
+      const seen = this.notifier.version(topicNames);
+      const now = this.clock();
+      const rows = await this.store.fetchAndLock({
+        workerId: input.workerId,
+        maxTasks: input.maxTasks,
+        usePriority: input.usePriority ?? false,
+        now,
+        topics: input.topics.map((t) => ({
+          topicName: t.topicName,
+          lockDuration: t.lockDuration,
+          ...(t.processDefinitionKey !== undefined ? { processDefinitionKey: t.processDefinitionKey } : {}),
+          ...(t.processDefinitionKeyIn !== undefined ? { processDefinitionKeyIn: t.processDefinitionKeyIn } : {}),
+          ...(t.processDefinitionId !== undefined ? { processDefinitionId: t.processDefinitionId } : {}),
+          ...(t.businessKey !== undefined ? { businessKey: t.businessKey } : {}),
+        })),
+      });
+      if (rows.length > 0) {
+        // Wake waiters again when these locks expire: the tasks become fetchable then.
+        for (const r of rows) if (r.lockExpirationTime !== null) this.notifier.notifyLater([r.topic], r.lockExpirationTime - now);
+        return this.withVariables(rows, input.topics);
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || input.maxTasks === 0 || signal?.aborted === true || this.closed) return [];
+      await this.notifier.wait(topicNames, seen, remaining, signal);
+    }
+  }
+
+  private async withVariables(rows: ExternalTaskRecord[], topics: FetchTopicInput[]): Promise<LockedExternalTask[]> {
+    const byTopic = new Map(topics.map((t) => [t.topicName, t]));
+    const states = new Map<string, InstanceState | null>();
+    const out: LockedExternalTask[] = [];
+    for (const r of rows) {
+      if (!states.has(r.processInstanceId)) states.set(r.processInstanceId, ((await this.store.getInstance(r.processInstanceId))?.state as unknown as InstanceState | undefined) ?? null);
+      const state = states.get(r.processInstanceId) ?? null;
+      const t = byTopic.get(r.topic);
+      let vars: Record<string, JsonValue> = state === null ? {} : visibleVariables(state, r.activityInstanceId, t?.localVariables === true);
+      if (t?.variables !== undefined) {
+        const picked: Record<string, JsonValue> = {};
+        for (const n of t.variables) if (Object.prototype.hasOwnProperty.call(vars, n)) picked[n] = vars[n]!;
+        vars = picked;
+      }
+      out.push({ ...r, variables: vars });
+    }
+    return out;
+  }
+
+  /** The external task, or a 404-coded error. */
+  async getExternalTask(id: string): Promise<ExternalTaskRecord> {
+    const t = await this.store.getExternalTask(id);
+    if (t === null) throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_NOT_FOUND, `external task ${id} does not exist (unknown, or already completed)`, { externalTaskId: id });
+    return t;
+  }
+
+  private async lockedBy(id: string, workerId: string, action: string): Promise<ExternalTaskRecord> {
+    const t = await this.getExternalTask(id);
+    if (t.workerId !== workerId) {
+      const holder = t.workerId === null ? 'it is not locked by any worker' : `it is locked by worker "${t.workerId}"`;
+      throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_LOCKED, `external task ${id} cannot be ${action} by worker "${workerId}": ${holder}`, { externalTaskId: id, workerId, lockedBy: t.workerId });
+    }
+    return t;
+  }
+
+  /**
+   * Completes an external task: only the worker holding its lock, and only once.
+   * @throws PROCOS_RUNTIME_EXTERNAL_TASK_NOT_FOUND (unknown or already completed),
+   *   PROCOS_RUNTIME_EXTERNAL_TASK_LOCKED (another worker holds it, or none).
+   */
+  async completeExternalTask(id: string, workerId: string, variables?: Variables, localVariables?: Variables): Promise<void> {
+    await this.guardedTaskCommand(id, workerId, 'completed', (t) => ({
+      type: 'completeExternalTask',
+      activityInstanceId: t.activityInstanceId,
+      ...(variables !== undefined ? { variables } : {}),
+      ...(localVariables !== undefined ? { localVariables } : {}),
+    }));
+  }
+
+  /**
+   * Reports a BPMN error for an external task: the nearest matching error boundary
+   * event catches it; the variables are set where the catching scope can read them.
+   */
+  async handleExternalTaskBpmnError(id: string, workerId: string, errorCode: string, errorMessage?: string, variables?: Variables): Promise<void> {
+    if (typeof errorCode !== 'string' || errorCode === '') throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, 'errorCode must be a non-empty string', { field: 'errorCode' });
+    await this.guardedTaskCommand(id, workerId, 'reported as BPMN error', (t) => ({
+      type: 'bpmnError',
+      activityInstanceId: t.activityInstanceId,
+      errorCode,
+      ...(errorMessage !== undefined ? { errorMessage } : {}),
+      ...(variables !== undefined ? { variables } : {}),
+    }));
+  }
+
+  private async guardedTaskCommand(id: string, workerId: string, action: string, command: (t: ExternalTaskRecord) => Command): Promise<void> {
+    const first = await this.lockedBy(id, workerId, action);
+    try {
+      await this.onInstance(first.processInstanceId, async (_rec, b) => {
+        const t = await this.lockedBy(id, workerId, action);
+        b.externalTaskDeletes.push({ id, expectedWorkerId: workerId });
+        return { command: command(t) };
+      });
+    } catch (e) {
+      // Lost a race with another completion or a re-lock: answer as if checked first.
+      if (isProcosError(e, StoreErrors.EXTERNAL_TASK_NOT_FOUND)) await this.getExternalTask(id);
+      if (isProcosError(e, StoreErrors.EXTERNAL_TASK_LOCK_CONFLICT)) await this.lockedBy(id, workerId, action);
+      throw e;
+    }
+  }
+
+  /**
+   * Reports a technical failure. The lock is released and the task can be fetched again
+   * after `retryTimeout`; with `retries` 0 an incident `failedExternalTask` is raised,
+   * resolved by {@link setExternalTaskRetries} (or {@link resolveIncident}).
+   * @throws PROCOS_RUNTIME_EXTERNAL_TASK_NOT_FOUND, PROCOS_RUNTIME_EXTERNAL_TASK_LOCKED,
+   *   PROCOS_RUNTIME_BAD_ARGUMENT (retries or retryTimeout negative).
+   */
+  async handleExternalTaskFailure(id: string, workerId: string, failure: FailureInput): Promise<void> {
+    const retries = ensureInteger(failure.retries, 'retries', 0);
+    const retryTimeout = ensureInteger(failure.retryTimeout ?? 0, 'retryTimeout', 0);
+    const t = await this.lockedBy(id, workerId, 'failed');
+    const now = this.clock();
+    const message = failure.errorMessage ?? null;
+    const incidents =
+      retries === 0
+        ? [{ id: this.newId(), type: FAILED_EXTERNAL_TASK, message: message ?? `external task ${id} failed with no retries left`, processInstanceId: t.processInstanceId, processDefinitionId: t.processDefinitionId, activityInstanceId: t.activityInstanceId, elementId: t.elementId, externalTaskId: id, createdTime: now }]
+        : [];
+    await this.store.commit({
+      externalTaskUpdates: [{ id, expectedWorkerId: workerId, retries, errorMessage: message, errorDetails: failure.errorDetails ?? null, releaseLock: true, retryAfterTime: retryTimeout > 0 ? now + retryTimeout : null }],
+      incidentInserts: incidents,
+      history: { incidentsCreated: incidents },
+    });
+    if (retries > 0) {
+      if (retryTimeout > 0) this.notifier.notifyLater([t.topic], retryTimeout);
+      else this.notifier.notify([t.topic]);
+    }
+  }
+
+  /** Extends the lock of a task held by `workerId` to now + `newDuration` ms. */
+  async extendLock(id: string, workerId: string, newDuration: number): Promise<void> {
+    ensureInteger(newDuration, 'newDuration', 1);
+    await this.lockedBy(id, workerId, 'extended');
+    try {
+      await this.store.extendLock(id, workerId, newDuration, this.clock());
+    } catch (e) {
+      if (isProcosError(e, StoreErrors.EXTERNAL_TASK_LOCK_CONFLICT)) {
+        throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_LOCKED, `the lock of external task ${id} held by worker "${workerId}" has expired; it cannot be extended`, { externalTaskId: id, workerId }, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  /** Releases the lock of a task, so that any worker can fetch it at once. */
+  async unlockExternalTask(id: string): Promise<void> {
+    const t = await this.getExternalTask(id);
+    await this.store.unlock(id);
+    this.notifier.notify([t.topic]);
+  }
+
+  /**
+   * Sets the retries of an external task. Retries > 0 on a task with an open
+   * `failedExternalTask` incident resolve it and make the task fetchable at once.
+   */
+  async setExternalTaskRetries(id: string, retries: number): Promise<void> {
+    ensureInteger(retries, 'retries', 0);
+    const t = await this.getExternalTask(id);
+    const now = this.clock();
+    const open = retries > 0 ? await this.store.listIncidents({ externalTaskId: id, open: true }) : [];
+    const resolves = open.map((i) => ({ id: i.id, time: now }));
+    await this.store.commit({ externalTaskUpdates: [{ id, retries, retryAfterTime: null }], incidentResolves: resolves, history: { incidentsResolved: resolves } });
+    if (retries > 0) this.notifier.notify([t.topic]);
+  }
+
+  // ------------------------------------------------------------------ user tasks, incidents
+
+  /** Completes a user task with variables. @throws PROCOS_RUNTIME_USER_TASK_NOT_FOUND */
+  async completeUserTask(taskId: string, variables?: Variables): Promise<void> {
+    const task = await this.store.getUserTask(taskId);
+    if (task === null) throw new ProcosError(RuntimeErrors.USER_TASK_NOT_FOUND, `user task ${taskId} does not exist (unknown, or already completed)`, { taskId });
+    await this.onInstance(task.processInstanceId, (_rec, b) => {
+      b.userTaskDeletes.push(taskId);
+      return { command: { type: 'completeUserTask', activityInstanceId: taskId, ...(variables !== undefined ? { variables } : {}) } };
+    });
+  }
+
+  /**
+   * Resolves an open incident by retrying what failed: a `failedExternalTask` incident
+   * gives its task one retry (Camunda's "set retries"); an engine incident
+   * (failed expression, no outgoing flow) re-runs the step that failed.
+   * @throws PROCOS_RUNTIME_INCIDENT_NOT_FOUND
+   */
+  async resolveIncident(incidentId: string): Promise<void> {
+    const inc = await this.store.getIncident(incidentId);
+    if (inc === null || inc.resolvedTime !== null) throw new ProcosError(RuntimeErrors.INCIDENT_NOT_FOUND, `no open incident ${incidentId}`, { incidentId });
+    if (inc.type === FAILED_EXTERNAL_TASK && inc.externalTaskId !== null) {
+      await this.setExternalTaskRetries(inc.externalTaskId, 1);
+      return;
+    }
+    await this.onInstance(inc.processInstanceId, () => ({ command: { type: 'retryIncident', incidentId } }));
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  private open(): void {
+    if (this.closed) throw new ProcosError(RuntimeErrors.CLOSED, 'the runtime is closed', {});
+  }
+
+  /** Stops accepting commands, wakes every long-polling fetch (they answer empty). Does not close the store. */
+  close(): void {
+    this.closed = true;
+    this.notifier.close();
+  }
+}

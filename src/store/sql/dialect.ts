@@ -1,0 +1,76 @@
+/**
+ * What differs between SQLite and PostgreSQL, as data. Everything else (queries,
+ * commit and deploy programs, row mapping) is shared.
+ */
+
+/** Column type names and small SQL differences used by the migrations and queries. */
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** 64-bit integer column (times in ms, priorities). */
+  readonly bigint: string;
+  /** 32-bit integer column. */
+  readonly int: string;
+  /** Byte column. */
+  readonly bytes: string;
+  /** Boolean column (SQLite: INTEGER 0/1; TRUE/FALSE literals work on both). */
+  readonly bool: string;
+  /** Auto-increasing 64-bit primary key column. */
+  readonly serialPk: string;
+  /** Appended to CREATE TABLE (SQLite: STRICT column typing). */
+  readonly tableSuffix: string;
+  /**
+   * Appended to CREATE TABLE of tables with a text primary key and small rows (SQLite:
+   * also WITHOUT ROWID, so the primary key is the table's only B-tree: one write per
+   * insert instead of two).
+   */
+  readonly compactTableSuffix: string;
+  /** One statement text may hold several parameterless statements (one round trip for DDL). */
+  readonly multiStatement: boolean;
+  /** Value bound to `LIMIT ?` for "no limit". */
+  readonly noLimit: number | null;
+  /** Counts tables named `procos_schema` in the current schema; one row with column `n`. */
+  readonly schemaTableExistsSql: string;
+  /** Serializes migrations across nodes within a transaction, or null (SQLite: the IMMEDIATE transaction does). */
+  readonly migrationLockSql: string | null;
+  /** Serializes deploys of one key within a transaction (one `?`: the key), or null. */
+  readonly keyLockSql: string | null;
+}
+
+/** SQLite ≥ 3.37 (STRICT tables, RETURNING, UPSERT). */
+export const SQLITE: Dialect = {
+  name: 'sqlite',
+  bigint: 'INTEGER',
+  int: 'INTEGER',
+  bytes: 'BLOB',
+  bool: 'INTEGER',
+  serialPk: 'INTEGER PRIMARY KEY',
+  tableSuffix: ' STRICT',
+  compactTableSuffix: ' STRICT, WITHOUT ROWID',
+  multiStatement: false,
+  noLimit: -1,
+  schemaTableExistsSql: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'procos_schema'",
+  migrationLockSql: null,
+  keyLockSql: null,
+};
+
+/** Advisory lock class ids (first int4 of `pg_advisory_xact_lock(int4, int4)`). */
+const PG_LOCK_MIGRATION = 0x50726f; // "Pro"
+const PG_LOCK_DEPLOY_KEY = 0x50726f + 1;
+
+/** PostgreSQL ≥ 12. */
+export const POSTGRES: Dialect = {
+  name: 'postgres',
+  bigint: 'BIGINT',
+  int: 'INTEGER',
+  bytes: 'BYTEA',
+  bool: 'BOOLEAN',
+  serialPk: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+  tableSuffix: '',
+  compactTableSuffix: '',
+  multiStatement: true,
+  noLimit: null,
+  schemaTableExistsSql:
+    "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'procos_schema'",
+  migrationLockSql: `SELECT pg_advisory_xact_lock(${PG_LOCK_MIGRATION}, 0)`,
+  keyLockSql: `SELECT pg_advisory_xact_lock(${PG_LOCK_DEPLOY_KEY}, hashtext(CAST(? AS TEXT)))`,
+};

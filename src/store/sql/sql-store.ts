@@ -1,0 +1,332 @@
+/**
+ * The {@link Store} over any {@link SqlDriver}: both databases share this class; only
+ * the driver and the dialect differ.
+ */
+import { ProcosError } from '../../common/errors.js';
+import { StoreErrors } from '../errors.js';
+import type {
+  DeploymentFilter,
+  ExternalTaskFilter,
+  HistoricActivityInstanceFilter,
+  HistoricIncidentFilter,
+  HistoricProcessInstanceFilter,
+  HistoricVariableUpdateFilter,
+  IncidentFilter,
+  InstanceFilter,
+  JobFilter,
+  Page,
+  ProcessDefinitionFilter,
+  UserTaskFilter,
+  VariableFilter,
+} from '../filters.js';
+import type {
+  DeploymentRecord,
+  ExternalTaskRecord,
+  HistoricActivityInstanceRecord,
+  HistoricIncidentRecord,
+  HistoricProcessInstanceRecord,
+  HistoricVariableUpdateRecord,
+  IncidentRecord,
+  InstanceRecord,
+  InstanceSummary,
+  JobRecord,
+  ProcessDefinitionRecord,
+  ResourceRecord,
+  UserTaskRecord,
+  VariableRecord,
+} from '../records.js';
+import type { AcquireJobsRequest, DeployInput, DeployResult, FetchAndLockRequest, Store, WriteBatch } from '../types.js';
+import { acquireJobsStmt, checkAcquire, checkFetch, fetchAndLockStmt, sortClaimed, sortJobs } from './claim.js';
+import { commitProgram } from './commit.js';
+import { checkDeploy, deployProgram } from './deploy.js';
+import type { SqlDriver } from './driver.js';
+import { rowsOf, stmt, type Row, type Stmt, type TxProgram } from './program.js';
+import * as q from './queries.js';
+import {
+  countOf,
+  toDefinition,
+  toDeployment,
+  toExternalTask,
+  toHistoricActivityInstance,
+  toHistoricIncident,
+  toHistoricProcessInstance,
+  toHistoricVariableUpdate,
+  toIncident,
+  toInstance,
+  toInstanceSummary,
+  toJob,
+  toResource,
+  toUserTask,
+  toVariable,
+} from './rows.js';
+import * as t from './tables.js';
+import { compilePage, int, nonEmpty, positiveInt, retriesValue } from './validate.js';
+
+/** Runs `s`; on 0 changed rows, probes `table` by id to tell "not found" from "conflict". */
+function* guardedUpdate(s: Stmt, table: 'external_task' | 'incident', id: string, onMissing: () => ProcosError, onConflict: (row: Row) => ProcosError): TxProgram<void> {
+  const r = yield s;
+  if (r.changes > 0) return;
+  const column = table === 'external_task' ? 'worker_id' : 'id';
+  const probe = yield stmt(`SELECT ${column} FROM ${table} WHERE id = ?`, id);
+  const row = probe.rows[0];
+  throw row === undefined ? onMissing() : onConflict(row);
+}
+
+function externalTaskMissing(id: string): () => ProcosError {
+  return () => new ProcosError(StoreErrors.EXTERNAL_TASK_NOT_FOUND, `external task ${id} does not exist`, { externalTaskId: id });
+}
+
+/** A {@link Store} on a SQL database. */
+export class SqlStore implements Store {
+  readonly kind: 'sqlite' | 'postgres';
+
+  constructor(
+    private readonly driver: SqlDriver,
+    readonly schemaVersion: number,
+  ) {
+    this.kind = driver.dialect.name;
+  }
+
+  private async rows(s: Stmt): Promise<readonly Row[]> {
+    return this.driver.run(rowsOf(s), 'read');
+  }
+
+  private async list<F, R>(table: q.TableQuery, conds: (f: F) => (q.Cond | undefined)[], map: (r: Row) => R, filter: F, page: Page | undefined): Promise<R[]> {
+    const s = q.listStmt(this.driver.dialect, table, conds(filter), compilePage(page));
+    return (await this.rows(s)).map(map);
+  }
+
+  private async count<F>(table: q.TableQuery, conds: (f: F) => (q.Cond | undefined)[], filter: F): Promise<number> {
+    return countOf(await this.rows(q.countStmt(table, conds(filter))));
+  }
+
+  private async one<R>(table: q.TableQuery, conds: (q.Cond | undefined)[], map: (r: Row) => R): Promise<R | null> {
+    const row = (await this.rows(q.listStmt(this.driver.dialect, table, conds, { offset: 0, limit: 1 })))[0];
+    return row === undefined ? null : map(row);
+  }
+
+  // ---- deployments
+
+  async deploy(input: DeployInput): Promise<DeployResult> {
+    const checked = checkDeploy(input, Date.now());
+    return this.driver.run(deployProgram(this.driver.dialect, checked), 'write');
+  }
+
+  async getDeployment(id: string): Promise<DeploymentRecord | null> {
+    return this.one(t.DEPLOYMENTS, [q.eq('id', id)], toDeployment);
+  }
+
+  async listDeployments(filter: DeploymentFilter = {}, page?: Page): Promise<DeploymentRecord[]> {
+    return this.list(t.DEPLOYMENTS, q.deploymentConds, toDeployment, filter, page);
+  }
+
+  async countDeployments(filter: DeploymentFilter = {}): Promise<number> {
+    return this.count(t.DEPLOYMENTS, q.deploymentConds, filter);
+  }
+
+  async getResource(deploymentId: string, name: string): Promise<ResourceRecord | null> {
+    return this.one(t.RESOURCES, [q.eq('deployment_id', deploymentId), q.eq('name', name)], toResource);
+  }
+
+  async listResources(deploymentId: string): Promise<ResourceRecord[]> {
+    return (await this.rows(q.selectStmt(t.RESOURCES, [q.eq('deployment_id', deploymentId)]))).map(toResource);
+  }
+
+  async getProcessDefinition(id: string): Promise<ProcessDefinitionRecord | null> {
+    return this.one(t.DEFINITIONS, [q.eq('id', id)], toDefinition);
+  }
+
+  async getLatestProcessDefinition(key: string): Promise<ProcessDefinitionRecord | null> {
+    return this.one({ ...t.DEFINITIONS, orderBy: 'version DESC' }, [q.eq('key', key)], toDefinition);
+  }
+
+  async listProcessDefinitions(filter: ProcessDefinitionFilter = {}, page?: Page): Promise<ProcessDefinitionRecord[]> {
+    return this.list(t.DEFINITIONS, q.definitionConds, toDefinition, filter, page);
+  }
+
+  async countProcessDefinitions(filter: ProcessDefinitionFilter = {}): Promise<number> {
+    return this.count(t.DEFINITIONS, q.definitionConds, filter);
+  }
+
+  // ---- instances
+
+  async getInstance(id: string): Promise<InstanceRecord | null> {
+    return this.one(t.INSTANCES, [q.eq('id', id)], toInstance);
+  }
+
+  async listInstances(filter: InstanceFilter = {}, page?: Page): Promise<InstanceSummary[]> {
+    return this.list(t.INSTANCE_SUMMARIES, q.instanceConds, toInstanceSummary, filter, page);
+  }
+
+  async countInstances(filter: InstanceFilter = {}): Promise<number> {
+    return this.count(t.INSTANCES, q.instanceConds, filter);
+  }
+
+  async commit(batch: WriteBatch): Promise<void> {
+    await this.driver.run(commitProgram(batch), 'write');
+  }
+
+  // ---- external tasks
+
+  async fetchAndLock(request: FetchAndLockRequest): Promise<ExternalTaskRecord[]> {
+    checkFetch(request);
+    if (request.maxTasks === 0) return [];
+    const rows = await this.driver.run(rowsOf(fetchAndLockStmt(this.driver.dialect, request)), 'autocommit');
+    return sortClaimed(rows.map(toExternalTask), request.usePriority === true);
+  }
+
+  async getExternalTask(id: string): Promise<ExternalTaskRecord | null> {
+    return this.one(t.EXTERNAL_TASKS, [q.eq('id', id)], toExternalTask);
+  }
+
+  async listExternalTasks(filter: ExternalTaskFilter = {}, page?: Page): Promise<ExternalTaskRecord[]> {
+    return this.list(t.EXTERNAL_TASKS, q.externalTaskConds, toExternalTask, filter, page);
+  }
+
+  async countExternalTasks(filter: ExternalTaskFilter = {}): Promise<number> {
+    return this.count(t.EXTERNAL_TASKS, q.externalTaskConds, filter);
+  }
+
+  async extendLock(id: string, workerId: string, newDuration: number, now: number): Promise<void> {
+    positiveInt('newDuration', newDuration);
+    int('now', now);
+    nonEmpty('workerId', workerId);
+    const s = stmt(
+      'UPDATE external_task SET lock_expiration_time = CAST(? AS BIGINT) + CAST(? AS BIGINT) WHERE id = ? AND worker_id = ? AND lock_expiration_time > ?',
+      now,
+      newDuration,
+      id,
+      workerId,
+      now,
+    );
+    await this.driver.run(
+      guardedUpdate(s, 'external_task', id, externalTaskMissing(id), (row) => {
+        const lockedBy = row['worker_id'] ?? null;
+        const why = lockedBy === workerId ? 'its lock has expired' : lockedBy === null ? 'it is not locked' : `it is locked by ${String(lockedBy)}`;
+        return new ProcosError(StoreErrors.EXTERNAL_TASK_LOCK_CONFLICT, `cannot extend the lock of external task ${id} for worker ${workerId}: ${why}`, {
+          externalTaskId: id,
+          workerId,
+          lockedBy,
+        });
+      }),
+      'autocommit',
+    );
+  }
+
+  async unlock(id: string): Promise<void> {
+    const s = stmt('UPDATE external_task SET worker_id = NULL, lock_expiration_time = NULL WHERE id = ?', id);
+    await this.driver.run(guardedUpdate(s, 'external_task', id, externalTaskMissing(id), externalTaskMissing(id)), 'autocommit');
+  }
+
+  async setExternalTaskRetries(id: string, retries: number | null): Promise<void> {
+    const s = stmt('UPDATE external_task SET retries = ? WHERE id = ?', retriesValue('retries', retries), id);
+    await this.driver.run(guardedUpdate(s, 'external_task', id, externalTaskMissing(id), externalTaskMissing(id)), 'autocommit');
+  }
+
+  // ---- user tasks, incidents, variables
+
+  async getUserTask(id: string): Promise<UserTaskRecord | null> {
+    return this.one(t.USER_TASKS, [q.eq('id', id)], toUserTask);
+  }
+
+  async listUserTasks(filter: UserTaskFilter = {}, page?: Page): Promise<UserTaskRecord[]> {
+    return this.list(t.USER_TASKS, q.userTaskConds, toUserTask, filter, page);
+  }
+
+  async countUserTasks(filter: UserTaskFilter = {}): Promise<number> {
+    return this.count(t.USER_TASKS, q.userTaskConds, filter);
+  }
+
+  async getIncident(id: string): Promise<IncidentRecord | null> {
+    return this.one(t.INCIDENTS, [q.eq('id', id)], toIncident);
+  }
+
+  async listIncidents(filter: IncidentFilter = {}, page?: Page): Promise<IncidentRecord[]> {
+    return this.list(t.INCIDENTS, q.incidentConds, toIncident, filter, page);
+  }
+
+  async countIncidents(filter: IncidentFilter = {}): Promise<number> {
+    return this.count(t.INCIDENTS, q.incidentConds, filter);
+  }
+
+  async setIncidentAnnotation(id: string, annotation: string | null): Promise<void> {
+    const missing = (): ProcosError => new ProcosError(StoreErrors.INCIDENT_NOT_FOUND, `incident ${id} does not exist`, { incidentId: id });
+    const s = stmt('UPDATE incident SET annotation = ? WHERE id = ?', annotation, id);
+    await this.driver.run(guardedUpdate(s, 'incident', id, missing, missing), 'autocommit');
+  }
+
+  async getVariable(scopeId: string, name: string): Promise<VariableRecord | null> {
+    return this.one(t.VARIABLES, [q.eq('scope_id', scopeId), q.eq('name', name)], toVariable);
+  }
+
+  async listVariables(filter: VariableFilter = {}, page?: Page): Promise<VariableRecord[]> {
+    return this.list(t.VARIABLES, q.variableConds, toVariable, filter, page);
+  }
+
+  async countVariables(filter: VariableFilter = {}): Promise<number> {
+    return this.count(t.VARIABLES, q.variableConds, filter);
+  }
+
+  // ---- jobs
+
+  async acquireJobs(request: AcquireJobsRequest): Promise<JobRecord[]> {
+    checkAcquire(request);
+    if (request.maxJobs === 0) return [];
+    const rows = await this.driver.run(rowsOf(acquireJobsStmt(this.driver.dialect, request)), 'autocommit');
+    return sortJobs(rows.map(toJob));
+  }
+
+  async getJob(id: string): Promise<JobRecord | null> {
+    return this.one(t.JOBS, [q.eq('id', id)], toJob);
+  }
+
+  async listJobs(filter: JobFilter = {}, page?: Page): Promise<JobRecord[]> {
+    return this.list(t.JOBS, q.jobConds, toJob, filter, page);
+  }
+
+  async countJobs(filter: JobFilter = {}): Promise<number> {
+    return this.count(t.JOBS, q.jobConds, filter);
+  }
+
+  // ---- history
+
+  async getHistoricProcessInstance(id: string): Promise<HistoricProcessInstanceRecord | null> {
+    return this.one(t.HIST_PROCESSES, [q.eq('id', id)], toHistoricProcessInstance);
+  }
+
+  async listHistoricProcessInstances(filter: HistoricProcessInstanceFilter = {}, page?: Page): Promise<HistoricProcessInstanceRecord[]> {
+    return this.list(t.HIST_PROCESSES, q.historicProcessConds, toHistoricProcessInstance, filter, page);
+  }
+
+  async countHistoricProcessInstances(filter: HistoricProcessInstanceFilter = {}): Promise<number> {
+    return this.count(t.HIST_PROCESSES, q.historicProcessConds, filter);
+  }
+
+  async listHistoricActivityInstances(filter: HistoricActivityInstanceFilter = {}, page?: Page): Promise<HistoricActivityInstanceRecord[]> {
+    return this.list(t.HIST_ACTIVITIES, q.historicActivityConds, toHistoricActivityInstance, filter, page);
+  }
+
+  async countHistoricActivityInstances(filter: HistoricActivityInstanceFilter = {}): Promise<number> {
+    return this.count(t.HIST_ACTIVITIES, q.historicActivityConds, filter);
+  }
+
+  async listHistoricVariableUpdates(filter: HistoricVariableUpdateFilter = {}, page?: Page): Promise<HistoricVariableUpdateRecord[]> {
+    return this.list(t.HIST_VARIABLES, q.historicVariableConds, toHistoricVariableUpdate, filter, page);
+  }
+
+  async countHistoricVariableUpdates(filter: HistoricVariableUpdateFilter = {}): Promise<number> {
+    return this.count(t.HIST_VARIABLES, q.historicVariableConds, filter);
+  }
+
+  async listHistoricIncidents(filter: HistoricIncidentFilter = {}, page?: Page): Promise<HistoricIncidentRecord[]> {
+    return this.list(t.HIST_INCIDENTS, q.historicIncidentConds, toHistoricIncident, filter, page);
+  }
+
+  async countHistoricIncidents(filter: HistoricIncidentFilter = {}): Promise<number> {
+    return this.count(t.HIST_INCIDENTS, q.historicIncidentConds, filter);
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}

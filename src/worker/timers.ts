@@ -1,0 +1,18 @@
+/** Small timer helpers that leave no timer behind. */
+
+/**
+ * Resolves after `ms`, or as soon as `signal` aborts (never rejects). The timer is
+ * cleared either way.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,274 @@
+/**
+ * Positive compilation: the fixtures cover every supported kind in both dialects, and
+ * the compiled model's indexes (flows, boundaries, scopes, defaults, positions) are right.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { BoundaryEventNode, EndEventNode, ExternalTaskNode, FlowNode, ProcessModel, SubProcessNode, UserTaskNode } from '../../src/model/index.js';
+import { compileBpmn, ELEMENT_KINDS } from '../../src/model/index.js';
+import { bpmn, compileOne, fixture, positionOfId } from './helpers.js';
+
+/** The node type(s) whose kind union includes K. */
+type NodeOf<K extends FlowNode['kind'], N = FlowNode> = N extends { kind: infer NK } ? (K extends NK ? N : never) : never;
+
+function node<K extends FlowNode['kind']>(m: ProcessModel, id: string, kind: K): NodeOf<K> {
+  const n = m.nodes.get(id);
+  assert.ok(n !== undefined, `node ${id} exists`);
+  assert.equal(n.kind, kind, `${id} is a ${kind}`);
+  return n as NodeOf<K>;
+}
+
+/** Checks the invariants every compiled model must hold. */
+function assertIndexes(m: ProcessModel, xml: string): void {
+  for (const [id, f] of m.flows) {
+    assert.equal(f.id, id);
+    assert.ok(m.nodes.get(f.sourceId)?.outgoing.includes(id), `${id} is outgoing of ${f.sourceId}`);
+    assert.ok(m.nodes.get(f.targetId)?.incoming.includes(id), `${id} is incoming of ${f.targetId}`);
+    assert.deepEqual({ line: f.line, column: f.column }, positionOfId(xml, id));
+  }
+  for (const [id, n] of m.nodes) {
+    assert.equal(n.id, id);
+    assert.deepEqual({ line: n.line, column: n.column }, positionOfId(xml, id), `position of ${id}`);
+    for (const f of n.outgoing) assert.equal(m.flows.get(f)?.sourceId, id);
+    for (const f of n.incoming) assert.equal(m.flows.get(f)?.targetId, id);
+    for (const b of n.boundaryEvents) assert.equal((m.nodes.get(b) as BoundaryEventNode | undefined)?.attachedTo, id);
+    assert.ok(n.scopeId === m.id || m.nodes.get(n.scopeId)?.kind === 'subProcess', `scope of ${id}`);
+    assert.ok(Object.isFrozen(n) && Object.isFrozen(n.incoming) && Object.isFrozen(n.outgoing));
+    if (n.defaultFlow !== undefined) assert.ok(n.outgoing.includes(n.defaultFlow));
+  }
+  for (const id of m.children) assert.equal(m.nodes.get(id)?.scopeId, m.id);
+  assert.equal(m.nodes.get(m.startEventId)?.kind, 'startEvent');
+  assert.ok(Object.isFrozen(m) && Object.isFrozen(m.children));
+  // the fixture renders: every node and flow has diagram interchange
+  for (const id of [...m.nodes.keys(), ...m.flows.keys()]) assert.ok(xml.includes(`bpmnElement="${id}"`), `DI for ${id}`);
+}
+
+describe('Camunda 7 fixture (camunda-kinds.bpmn)', async () => {
+  const xml = fixture('camunda-kinds.bpmn');
+  const m = await compileOne(xml, { file: 'camunda-kinds.bpmn' });
+
+  it('has the process data and all nodes, including those inside the subprocess', () => {
+    assert.equal(m.id, 'order');
+    assert.equal(m.name, 'Order');
+    assert.equal(m.versionTag, '1.2.0');
+    assert.equal(m.startEventId, 'start');
+    assert.equal(m.nodes.size, 19);
+    assert.equal(m.flows.size, 17);
+    assert.deepEqual(m.children, ['start', 'check', 'decide', 'approve', 'merge', 'fork', 'charge', 'chargeFailed', 'cancelled', 'pack', 'packFailed', 'failed', 'join', 'end']);
+    assert.ok(!m.nodes.has('DataRef_invoice') && !m.nodes.has('Note_approval'));
+    assertIndexes(m, xml);
+  });
+
+  it('covers every element kind the engine runs', () => {
+    const kinds = new Set([...m.nodes.values()].map((n) => n.kind));
+    const missing = ELEMENT_KINDS.filter((k) => !kinds.has(k));
+    assert.deepEqual(missing, []);
+  });
+
+  it('compiles the exclusive gateway with its default flow and condition', () => {
+    const gw = node(m, 'decide', 'exclusiveGateway');
+    assert.equal(gw.defaultFlow, 'f_decide_small');
+    assert.deepEqual(gw.outgoing, ['f_decide_big', 'f_decide_small']);
+    assert.deepEqual(m.flows.get('f_decide_big')?.condition, { kind: 'juel', source: '${amount > 1000}' });
+    assert.equal(m.flows.get('f_decide_big')?.name, 'big');
+    assert.deepEqual(node(m, 'merge', 'exclusiveGateway').incoming, ['f_decide_small', 'f_approve_merge']);
+  });
+
+  it('compiles the parallel fork and join', () => {
+    assert.deepEqual(node(m, 'fork', 'parallelGateway').outgoing, ['f_fork_charge', 'f_fork_pack']);
+    assert.deepEqual(node(m, 'join', 'parallelGateway').incoming, ['f_charge_join', 'f_pack_join']);
+  });
+
+  it('compiles the user task fields as expressions', () => {
+    const u: UserTaskNode = node(m, 'approve', 'userTask');
+    assert.deepEqual(u.assignee, { kind: 'juel', source: '${initiator}' });
+    assert.deepEqual(u.candidateGroups, { kind: 'literal', value: 'managers,finance' });
+    assert.deepEqual(u.candidateUsers, { kind: 'literal', value: 'alice' });
+    assert.deepEqual(u.dueDate, { kind: 'juel', source: '${dueDate}' });
+    assert.deepEqual(u.followUpDate, { kind: 'literal', value: '2030-01-01T00:00:00Z' });
+    assert.deepEqual(u.priority, { kind: 'literal', value: 70 });
+    assert.equal(u.formKey, 'embedded:app:forms/approve.html');
+  });
+
+  it('compiles external tasks of all three kinds with topics and priorities', () => {
+    const charge: ExternalTaskNode = node(m, 'charge', 'serviceTask');
+    assert.deepEqual(charge.topic, { kind: 'literal', value: 'payments' });
+    assert.deepEqual(charge.priority, { kind: 'literal', value: 10 });
+    assert.equal(charge.retries, undefined);
+    const label: ExternalTaskNode = node(m, 'label', 'sendTask');
+    assert.deepEqual(label.topic, { kind: 'juel', source: 'labels-${region}' });
+    assert.deepEqual(label.priority, { kind: 'juel', source: '${prio}' });
+    assert.deepEqual(node(m, 'score', 'businessRuleTask').topic, { kind: 'literal', value: 'scoring' });
+  });
+
+  it('compiles the Camunda io mapping: expressions, constants, null, nested lists and maps', () => {
+    const io = node(m, 'charge', 'serviceTask').io;
+    const expr = (e: unknown) => ({ kind: 'expr', expr: e });
+    assert.deepEqual(io, {
+      dialect: 'camunda',
+      inputs: [
+        { target: 'amount', value: expr({ kind: 'juel', source: '${order.amount}' }) },
+        { target: 'currency', value: expr({ kind: 'literal', value: 'EUR' }) },
+        { target: 'note', value: expr({ kind: 'literal', value: null }) },
+        {
+          target: 'items',
+          value: {
+            kind: 'list',
+            items: [expr({ kind: 'literal', value: 'first' }), expr({ kind: 'juel', source: '${second}' }), { kind: 'map', entries: [{ key: 'k', value: expr({ kind: 'literal', value: 'v' }) }] }],
+          },
+        },
+        {
+          target: 'headers',
+          value: {
+            kind: 'map',
+            entries: [
+              { key: 'X-Order', value: expr({ kind: 'juel', source: '${orderId}' }) },
+              { key: 'tags', value: { kind: 'list', items: [expr({ kind: 'literal', value: 'a' })] } },
+            ],
+          },
+        },
+      ],
+      outputs: [{ target: 'receipt', value: expr({ kind: 'juel', source: '${receiptId}' }) }],
+    });
+    assert.ok(Object.isFrozen(io) && Object.isFrozen(io?.inputs));
+  });
+
+  it('attaches error boundary events with code, name and Camunda variables', () => {
+    assert.deepEqual(node(m, 'charge', 'serviceTask').boundaryEvents, ['chargeFailed']);
+    const b: BoundaryEventNode = node(m, 'chargeFailed', 'boundaryEvent');
+    assert.equal(b.attachedTo, 'charge');
+    assert.equal(b.cancelActivity, true);
+    assert.equal(b.scopeId, 'order');
+    assert.deepEqual(b.event, { type: 'error', errorCode: 'PAYMENT_FAILED', errorName: 'Payment failed', errorCodeVariable: 'errCode', errorMessageVariable: 'errMsg' });
+    assert.deepEqual(b.outgoing, ['f_chargeFailed_cancelled']);
+    assert.deepEqual(b.incoming, []);
+    assert.deepEqual(node(m, 'packFailed', 'boundaryEvent').event, { type: 'error' });
+    assert.deepEqual(node(m, 'pack', 'subProcess').boundaryEvents, ['packFailed']);
+  });
+
+  it('compiles end events: none, terminate, error', () => {
+    assert.deepEqual(node(m, 'end', 'endEvent').event, { type: 'none' });
+    assert.deepEqual(node(m, 'cancelled', 'endEvent').event, { type: 'terminate' });
+    const failed: EndEventNode = node(m, 'failed', 'endEvent');
+    assert.deepEqual(failed.event, { type: 'error', errorCode: 'PAYMENT_FAILED', errorName: 'Payment failed' });
+  });
+
+  it('compiles the embedded subprocess as a scope', () => {
+    const sub: SubProcessNode = node(m, 'pack', 'subProcess');
+    assert.equal(sub.startEventId, 'pack_start');
+    assert.deepEqual(sub.children, ['pack_start', 'pick', 'label', 'score', 'pack_end']);
+    for (const id of sub.children) assert.equal(m.nodes.get(id)?.scopeId, 'pack');
+    assert.equal(node(m, 'pick', 'manualTask').name, 'Pick items');
+    assert.deepEqual(node(m, 'check', 'task').outgoing, ['f_check_decide']);
+  });
+
+  it('reports element positions from the source', () => {
+    const charge = m.nodes.get('charge');
+    assert.deepEqual({ line: charge?.line, column: charge?.column }, positionOfId(xml, 'charge'));
+    assert.equal(charge?.column, 5);
+  });
+});
+
+describe('Zeebe fixture (zeebe-kinds.bpmn)', async () => {
+  const xml = fixture('zeebe-kinds.bpmn');
+  const m = await compileOne(new TextEncoder().encode(xml), { file: 'zeebe-kinds.bpmn' });
+
+  it('has the process data and consistent indexes', () => {
+    assert.equal(m.id, 'shipping');
+    assert.equal(m.versionTag, 'v7');
+    assert.equal(m.startEventId, 'z_start');
+    assertIndexes(m, xml);
+  });
+
+  it('compiles job types: literal, FEEL, retries, sendTask', () => {
+    const lookup: ExternalTaskNode = node(m, 'lookup', 'serviceTask');
+    assert.deepEqual(lookup.topic, { kind: 'literal', value: 'address-lookup' });
+    assert.deepEqual(lookup.retries, { kind: 'literal', value: 5 });
+    const express: ExternalTaskNode = node(m, 'express', 'serviceTask');
+    assert.deepEqual(express.topic, { kind: 'feel', source: '"ship-" + carrier' });
+    assert.deepEqual(express.retries, { kind: 'feel', source: 'retriesVar' });
+    const standard: ExternalTaskNode = node(m, 'standard', 'sendTask');
+    assert.deepEqual(standard.topic, { kind: 'literal', value: 'ship-standard' });
+    assert.deepEqual(standard.retries, { kind: 'literal', value: 3 }, 'Zeebe default retries');
+  });
+
+  it('compiles Zeebe io mappings', () => {
+    assert.deepEqual(node(m, 'lookup', 'serviceTask').io, {
+      dialect: 'zeebe',
+      inputs: [
+        { target: 'customerId', value: { kind: 'expr', expr: { kind: 'feel', source: 'customer.id' } } },
+        { target: 'mode', value: { kind: 'expr', expr: { kind: 'literal', value: 'static text' } } },
+      ],
+      outputs: [{ target: 'address', value: { kind: 'expr', expr: { kind: 'feel', source: 'result.address' } } }],
+    });
+    assert.deepEqual(node(m, 'z_start', 'startEvent').io?.outputs, [{ target: 'attempts', value: { kind: 'expr', expr: { kind: 'feel', source: '0' } } }]);
+  });
+
+  it('compiles the Zeebe user task', () => {
+    const u: UserTaskNode = node(m, 'fix', 'userTask');
+    assert.deepEqual(u.assignee, { kind: 'feel', source: 'owner' });
+    assert.deepEqual(u.candidateGroups, { kind: 'literal', value: 'support, ops' });
+    assert.deepEqual(u.candidateUsers, { kind: 'feel', source: '["bob"]' });
+    assert.deepEqual(u.dueDate, { kind: 'feel', source: 'now() + duration("P1D")' });
+    assert.deepEqual(u.followUpDate, { kind: 'literal', value: '2030-01-01T10:00:00Z' });
+    assert.deepEqual(u.priority, { kind: 'literal', value: 80 });
+    assert.equal(u.formKey, 'camunda-forms:bpmn:AddressForm');
+  });
+
+  it('compiles FEEL conditions, defaults and errors', () => {
+    assert.deepEqual(m.flows.get('z_f_route_express')?.condition, { kind: 'feel', source: 'express = true' });
+    assert.equal(node(m, 'route', 'exclusiveGateway').defaultFlow, 'z_f_route_standard');
+    assert.deepEqual(node(m, 'lookupFailed', 'boundaryEvent').event, { type: 'error', errorCode: 'NOT_FOUND', errorName: 'Not found' });
+    assert.deepEqual(node(m, 'giveUp', 'endEvent').event, { type: 'error', errorCode: 'NOT_FOUND', errorName: 'Not found' });
+  });
+});
+
+describe('small documents', () => {
+  it('compiles several executable processes and skips non-executable ones', async () => {
+    const xml = `<?xml version="1.0"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="urn:t">
+  <process id="a" isExecutable="true"><startEvent id="a_s" /></process>
+  <process id="b" isExecutable="false"><fooTask id="ignored" /></process>
+  <process id="c" isExecutable="true"><startEvent id="c_s" /></process>
+</definitions>`;
+    const models = await compileBpmn(xml);
+    assert.deepEqual(
+      models.map((x) => x.id),
+      ['a', 'c'],
+    );
+  });
+
+  it('gives sequence flows without id a stable synthetic id (Camunda accepts them)', async () => {
+    const m = await compileOne(bpmn('    <bpmn:startEvent id="s" />\n    <bpmn:sequenceFlow sourceRef="s" targetRef="e" />\n    <bpmn:endEvent id="e" />'));
+    assert.deepEqual([...m.flows.keys()], ['p#sequenceFlow1']);
+    assert.deepEqual(m.nodes.get('e')?.incoming, ['p#sequenceFlow1']);
+  });
+
+  it('uses process-level camunda:taskPriority as the default priority', async () => {
+    const xml = bpmn(
+      '    <bpmn:startEvent id="s" />\n    <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t" />\n    <bpmn:serviceTask id="t" camunda:type="external" camunda:topic="x" />',
+    ).replace('isExecutable="true"', 'isExecutable="true" camunda:taskPriority="42"');
+    const m = await compileOne(xml);
+    assert.deepEqual((m.nodes.get('t') as ExternalTaskNode).priority, { kind: 'literal', value: 42 });
+  });
+
+  it('accepts lanes, documentation, annotations, properties and foreign extensions', async () => {
+    const xml = bpmn(`    <bpmn:documentation>doc</bpmn:documentation>
+    <bpmn:laneSet id="ls"><bpmn:lane id="l1"><bpmn:flowNodeRef>s</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="s"><bpmn:extensionElements><camunda:properties><camunda:property name="a" value="b" /></camunda:properties><x:y xmlns:x="urn:x" /></bpmn:extensionElements></bpmn:startEvent>
+    <bpmn:textAnnotation id="n"><bpmn:text>hi</bpmn:text></bpmn:textAnnotation>
+    <bpmn:association id="as" sourceRef="s" targetRef="n" />
+    <bpmn:dataStoreReference id="ds" />`);
+    const m = await compileOne(xml);
+    assert.deepEqual([...m.nodes.keys()], ['s']);
+  });
+
+  it('reads the Activiti namespace as Camunda', async () => {
+    const xml = bpmn('    <bpmn:startEvent id="s" />\n    <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t" />\n    <bpmn:serviceTask id="t" camunda:type="external" camunda:topic="legacy" />').replace(
+      'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
+      'xmlns:camunda="http://activiti.org/bpmn"',
+    );
+    const m = await compileOne(xml);
+    assert.deepEqual((m.nodes.get('t') as ExternalTaskNode).topic, { kind: 'literal', value: 'legacy' });
+  });
+});
