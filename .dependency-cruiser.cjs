@@ -22,7 +22,7 @@ module.exports = {
       severity: 'error',
       comment: 'Import cycles make layers impossible to read in order.',
       from: {},
-      to: { circular: true, dependencyTypesNot: ['type-only'] },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     ...Object.entries(above).map(([layer, forbiddenLayers]) => ({
       name: `layer-${layer}`,

@@ -8,6 +8,7 @@
  */
 import type { ErrorSpec } from '../common/errors.js';
 
+/** The adapters layer's error specs by name; throw with `new ProcosError(AdaptersErrors.X, message, details)`. */
 export const AdaptersErrors = {
   /** An adapter config does not match the adapter's schema. details: {adapter, issues: [{path, message}]} */
   CONFIG_INVALID: { code: 'PROCOS_ADAPTERS_CONFIG_INVALID', status: 400 },

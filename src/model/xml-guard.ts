@@ -71,12 +71,14 @@ export interface GuardOptions {
 }
 
 /** Internal: stops the saxes parse from inside an event handler. */
-class Stop {
+class Stop extends Error {
   constructor(
     readonly spec: ErrorSpec,
-    readonly message: string,
+    message: string,
     readonly offset?: number,
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 /**

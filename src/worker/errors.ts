@@ -8,6 +8,7 @@
  */
 import type { ErrorSpec } from '../common/errors.js';
 
+/** The worker layer's error specs by name; throw with `new ProcosError(WorkerErrors.X, message, details)`. */
 export const WorkerErrors = {
   /** A workers config (topic → adapter routes) is invalid. details: {issues: [{path, message}]} */
   CONFIG_INVALID: { code: 'PROCOS_WORKER_CONFIG_INVALID', status: 400 },

@@ -126,8 +126,10 @@ export class TdeWorker {
   private current: WorkerState = 'idle';
   private readonly running = new Map<string, Promise<ExecutionRecord>>();
   private readonly counts = { fetched: 0, completed: 0, failed: 0, bpmnErrors: 0, unlocked: 0 };
-  /** Aborted by stop(): ends the current fetch and any backoff sleep. */
+  /** Aborted by stop(): ends any backoff or idle sleep of the loop. */
   private readonly loopAbort = new AbortController();
+  /** The running fetch's own controller (fresh per fetch, so no listeners pile up on one signal); aborted by stop(). */
+  private fetchAbort: AbortController | undefined;
   /** Aborted when stop()'s grace period ends: running executions abort and unlock. */
   private readonly stopAbort = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
@@ -196,6 +198,7 @@ export class TdeWorker {
     this.current = 'stopping';
     this.logger.info({ running: this.running.size, graceMs }, 'worker stopping');
     this.loopAbort.abort();
+    this.fetchAbort?.abort();
     this.wakeLoop?.();
     this.stopping = (async () => {
       const all = (): Promise<unknown> => Promise.all([...this.running.values()]);
@@ -254,8 +257,9 @@ export class TdeWorker {
       const free = this.parallel - this.running.size;
       const startedAt = Date.now();
       let tasks: LockedTask[];
+      this.fetchAbort = new AbortController();
       try {
-        tasks = await this.transport.fetchAndLock(this.fetchRequest(Math.min(this.maxTasks, free)), this.loopAbort.signal);
+        tasks = await this.transport.fetchAndLock(this.fetchRequest(Math.min(this.maxTasks, free)), this.fetchAbort.signal);
       } catch (e) {
         if (this.current !== 'running') break;
         failures += 1;
@@ -265,6 +269,8 @@ export class TdeWorker {
         else this.logger.debug({ event: 'fetch-failed', failures, error, retryInMs: delayMs }, 'fetch failed again');
         await sleep(delayMs, this.loopAbort.signal);
         continue;
+      } finally {
+        this.fetchAbort = undefined;
       }
       if (failures > 0) {
         this.logger.info({ event: 'engine-reachable', failedFetches: failures }, 'engine reachable again');
