@@ -21,6 +21,10 @@ export const EngineErrors = {
   NO_OUTGOING_FLOW: { code: 'PROCOS_ENGINE_NO_OUTGOING_FLOW', status: 400 },
   /** An evaluated value has the wrong type (e.g. a priority that is not an integer). Raised as incident `invalidValue`. details: {elementId, field} */
   INVALID_VALUE: { code: 'PROCOS_ENGINE_INVALID_VALUE', status: 400 },
+  /** A script task's script failed or hit its time/memory limit. Raised as incident `scriptFailed`. details: {elementId} */
+  SCRIPT_FAILED: { code: 'PROCOS_ENGINE_SCRIPT_FAILED', status: 400 },
+  /** A trigger names no open subscription or job of this instance (already fired or removed). details: {subscriptionId} */
+  SUBSCRIPTION_NOT_FOUND: { code: 'PROCOS_ENGINE_SUBSCRIPTION_NOT_FOUND', status: 404 },
   /** `start` was given for an existing state, or another command without state. */
   BAD_COMMAND: { code: 'PROCOS_ENGINE_BAD_COMMAND', status: 400 },
 } as const satisfies Record<string, ErrorSpec>;

@@ -6,9 +6,13 @@
  * it, applies it, and runs the instance to its next wait states.
  */
 import { ProcosError } from '../common/errors.js';
-import type { ProcessModel } from '../model/types.js';
+import type { CallActivityNode, ProcessModel, ScriptTaskNode } from '../model/types.js';
 import { EngineErrors } from './errors.js';
 import { Run } from './run.js';
+import { armEventSubprocesses, continueAsync, throwEvent, trigger } from './events.js';
+import { applyCallMappings } from './behaviours/subprocess/call-activity.js';
+import { variablesScope } from './expressions/index.js';
+import type { Variables } from '../common/json.js';
 import { STATE_VERSION } from './types.js';
 import type { ActivityInstance, Command, EngineContext, ExecuteResult, InstanceState } from './types.js';
 
@@ -28,14 +32,78 @@ function waitingAct(run: Run, id: string, kinds: readonly string[], what: string
   return act;
 }
 
-const EXTERNAL = ['serviceTask', 'sendTask', 'businessRuleTask'] as const;
+const EXTERNAL = ['serviceTask', 'sendTask', 'businessRuleTask', 'intermediateThrowEvent', 'endEvent'] as const;
 
 const handlers: Handlers = {
   start(run, c) {
     const root = run.state.acts[run.state.id]!;
     run.effects.push({ type: 'processStarted', processInstanceId: run.state.id, key: run.model.id, businessKey: run.state.businessKey, time: run.ctx.now });
+    if (c.parent !== undefined) run.state.parent = { processInstanceId: c.parent.processInstanceId, activityInstanceId: c.parent.activityInstanceId };
     if (c.variables !== undefined) for (const k in c.variables) run.setVariableLocal(root.id, k, c.variables[k]!);
-    run.arrive(run.model.startEventId, root.id, null);
+    armEventSubprocesses(run, root, run.model.eventSubProcesses);
+    const startId = c.startEventId ?? run.model.startEventId;
+    const start = run.model.nodes.get(startId);
+    if (start === undefined || start.kind !== 'startEvent' || start.scopeId !== run.model.id) {
+      throw new ProcosError(EngineErrors.BAD_COMMAND, startId === '' ? `process "${run.model.id}" has no none start event: start it by a message, signal or timer` : `"${startId}" is not a start event of process "${run.model.id}"`, { elementId: startId });
+    }
+    run.arrive(startId, root.id, null);
+  },
+
+  trigger(run, c) {
+    trigger(run, c.subscriptionId, c.variables);
+  },
+
+  signalActivity(run, c) {
+    const act = waitingAct(run, c.activityInstanceId, ['receiveTask'], 'signal (message-less receive task)');
+    if (act.subs !== undefined) {
+      throw new ProcosError(EngineErrors.NOT_WAITING, `receive task ${act.el} waits for a message; correlate the message instead`, { activityInstanceId: act.id });
+    }
+    if (c.variables !== undefined) for (const k in c.variables) run.setVariable(act.id, k, c.variables[k]!);
+    run.leave(act);
+  },
+
+  completeCallActivity(run, c) {
+    const act = waitingAct(run, c.activityInstanceId, ['callActivity'], 'called process instance');
+    const node = run.node(act.el) as CallActivityNode;
+    delete act.child;
+    const childScope = variablesScope(c.variables);
+    const zeebe = node.io?.dialect === 'zeebe' || node.propagateAllChildVariables !== undefined;
+    let out: Variables = applyCallMappings(node.outMappings, childScope).variables;
+    if (zeebe && node.propagateAllChildVariables !== false && (node.io === undefined || node.io.outputs.length === 0)) out = { ...c.variables, ...out };
+    const local = node.outMappings.some((m) => m.kind !== 'businessKey' && m.local);
+    for (const k in out) {
+      if (local) run.setVariableLocal(act.id, k, out[k]!);
+      else run.setVariable(act.id, k, out[k]!);
+    }
+    run.leave(act);
+  },
+
+  childThrow(run, c) {
+    const act = waitingAct(run, c.activityInstanceId, ['callActivity'], 'called process instance');
+    delete act.child;
+    const result = throwEvent(run, act, c.kind, c.code, c.message, c.variables);
+    if (result !== 'caught' && c.kind === 'error' && run.state.acts[act.id] !== undefined) {
+      const scopeId = act.parent!;
+      run.end(act, false);
+      run.tokenConsumed(scopeId);
+    }
+  },
+
+  completeScript(run, c) {
+    const act = waitingAct(run, c.activityInstanceId, ['scriptTask'], 'script result');
+    const node = run.node(act.el) as ScriptTaskNode;
+    if (c.variables !== undefined) for (const k in c.variables) run.setVariable(act.id, k, c.variables[k]!);
+    if (node.resultVariable !== undefined) run.setVariable(act.id, node.resultVariable, c.result ?? null);
+    run.leave(act);
+  },
+
+  failScript(run, c) {
+    const act = waitingAct(run, c.activityInstanceId, ['scriptTask'], 'script result');
+    run.raiseIncident(act, 'enter', 'scriptFailed', `${act.el}: ${c.message}`);
+  },
+
+  continueAsync(run, c) {
+    continueAsync(run, c.jobId);
   },
 
   completeExternalTask(run, c) {
@@ -57,7 +125,8 @@ const handlers: Handlers = {
   bpmnError(run, c) {
     const act = waitingAct(run, c.activityInstanceId, EXTERNAL, 'external task');
     delete act.task;
-    if (run.throwError(act, c.errorCode, c.errorMessage, c.variables)) return;
+    const thrown = throwEvent(run, act, 'error', c.errorCode, c.errorMessage, c.variables);
+    if (thrown === 'caught' || run.state.acts[act.id] === undefined) return;
     // Uncaught: Camunda 7's default ends the current execution (docs "Unhandled BPMN Error").
     if (c.variables !== undefined) for (const k in c.variables) run.setVariable(act.id, k, c.variables[k]!);
     const scopeId = act.parent!;

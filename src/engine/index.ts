@@ -18,6 +18,6 @@ export type {
 } from './types.js';
 export { evaluate, evaluateCondition, checkExpression } from './expressions/index.js';
 export type { VariableScope } from './expressions/index.js';
-export { validateExpressions } from './validate.js';
+export { validateExpressions, validateModel } from './validate.js';
 export type { ExpressionProblem } from './validate.js';
 export { visibleVariables } from './variables.js';

@@ -12,13 +12,16 @@
  */
 import type { JsonValue, Variables } from '../common/json.js';
 import { ProcosError, isProcosError } from '../common/errors.js';
-import type { BoundaryEventNode, FlowNode, Mapping, MappingValue, ProcessModel, SequenceFlow } from '../model/types.js';
+import type { FlowNode, Mapping, MappingValue, ProcessModel, SequenceFlow } from '../model/types.js';
 import { EngineErrors } from './errors.js';
 import { evaluate, evaluateCondition } from './expressions/index.js';
 import type { VariableScope } from './expressions/index.js';
 import { behaviourOf } from './behaviours/registry.js';
-import type { RunApi } from './behaviours/types.js';
 import { findDefiningScope, overlayView, scopeView } from './variables.js';
+import { armEvents, evaluateConditionals, parkAsync, removeSubscriptions, throwEvent } from './events.js';
+import { fireInclusiveJoins } from './behaviours/gateways/inclusive-gateway.js';
+import { finishMultiInstance, innerCompleted, loopAgain, loopConditionHolds, startMultiInstance } from './loops.js';
+import { rememberCompensable } from './compensation.js';
 import type { ActivityInstance, Effect, EngineContext, EngineIncidentType, InstanceState } from './types.js';
 
 /** A token on its way to a flow node. */
@@ -29,7 +32,7 @@ interface Arrival {
 }
 
 /** Mutable working set of one command. The state object is owned (already copied) by the caller. */
-export class Run implements RunApi {
+export class Run {
   readonly effects: Effect[] = [];
   private readonly agenda: Arrival[] = [];
   private head = 0;
@@ -83,25 +86,54 @@ export class Run implements RunApi {
     this.inFlight.set(scopeId, (this.inFlight.get(scopeId) ?? 0) + 1);
   }
 
-  /** Processes tokens until every one rests at a wait state or is consumed. */
+  /**
+   * Processes tokens until every one rests at a wait state or is consumed; then
+   * re-evaluates conditional events (when variables changed) and waiting inclusive
+   * joins, which may send more tokens.
+   */
   drain(): void {
-    while (this.head < this.agenda.length) {
-      const a = this.agenda[this.head++]!;
-      this.inFlight.set(a.scopeId, this.inFlight.get(a.scopeId)! - 1);
-      // A token whose scope ended meanwhile (terminate, interrupting boundary) is dropped.
-      if (this.state.acts[a.scopeId] === undefined) continue;
-      const node = this.node(a.nodeId);
-      const b = behaviourOf(node);
-      if (b.arrive !== undefined && !b.arrive(this, node, a.scopeId, a.via)) continue;
-      this.begin(node, a.scopeId);
+    for (let round = 0; round < 1000; round++) {
+      while (this.head < this.agenda.length) {
+        const a = this.agenda[this.head++]!;
+        this.inFlight.set(a.scopeId, this.inFlight.get(a.scopeId)! - 1);
+        // A token whose scope ended meanwhile (terminate, interrupting boundary) is dropped.
+        if (this.state.acts[a.scopeId] === undefined) continue;
+        const node = this.node(a.nodeId);
+        const b = behaviourOf(node);
+        if (b.arrive !== undefined && !b.arrive(this, node, a.scopeId, a.via)) continue;
+        this.begin(node, a.scopeId);
+      }
+      this.agenda.length = 0;
+      this.head = 0;
+      if (this.state.status !== 'active') return;
+      const changed = this.variablesChanged;
+      this.variablesChanged = false;
+      if (changed && evaluateConditionals(this)) continue;
+      if (fireInclusiveJoins(this)) continue;
+      return;
     }
-    this.agenda.length = 0;
-    this.head = 0;
   }
 
-  /** Creates the activity instance for `node` in `scopeId` and starts it. */
+  /** Set when a variable was written since the last conditional-event evaluation. */
+  variablesChanged = false;
+
+  /**
+   * Creates the activity instance for `node` in `scopeId` and starts it: a
+   * multi-instance activity gets its body first; an asyncBefore activity waits for its job.
+   */
   begin(node: FlowNode, scopeId: string): ActivityInstance {
-    const act: ActivityInstance = { id: this.ctx.newId(), el: node.id, parent: scopeId, st: 'wait' };
+    const act = this.newAct(node, scopeId);
+    if (node.loop?.kind === 'multiInstance') {
+      startMultiInstance(this, act, node);
+      return act;
+    }
+    this.start(act, node);
+    return act;
+  }
+
+  /** Adds an activity instance and records its start. */
+  newAct(node: FlowNode, scopeId: string, extra?: Partial<ActivityInstance>): ActivityInstance {
+    const act: ActivityInstance = { id: this.ctx.newId(), el: node.id, parent: scopeId, st: 'wait', ...extra };
     this.state.acts[act.id] = act;
     this.effects.push({
       type: 'activityStarted',
@@ -112,19 +144,32 @@ export class Run implements RunApi {
       parentActivityInstanceId: scopeId,
       time: this.ctx.now,
     });
-    this.execute(act, node);
     return act;
+  }
+
+  /** Starts a created activity instance: asyncBefore job, or execution and event arming. */
+  start(act: ActivityInstance, node: FlowNode, arm: { boundaries: boolean } = { boundaries: true }): void {
+    if (node.async?.before === true) {
+      parkAsync(this, act, node, 'before');
+      return;
+    }
+    this.execute(act, node);
+    if (this.state.acts[act.id] !== undefined) armEvents(this, act, node, arm.boundaries);
   }
 
   /** Input mapping, then the behaviour. Expression failures become incidents. */
   execute(act: ActivityInstance, node: FlowNode): void {
     try {
+      if (node.loop?.kind === 'standard' && node.loop.testBefore && !loopConditionHolds(this, act, node)) {
+        this.leave(act, undefined, { skipLoop: true });
+        return;
+      }
       if (node.io !== undefined && node.io.inputs.length > 0) {
-        const local: Record<string, JsonValue> = {};
+        const local: Record<string, JsonValue> = { ...(act.vars ?? {}) };
         const view = overlayView(this.scope(act.parent!), local);
         for (const m of node.io.inputs) local[m.target] = this.mapValue(m.value, view);
         act.vars = local;
-        for (const name in local) this.variableEffect(act.id, name, local[name]!);
+        for (const m of node.io.inputs) this.variableEffect(act.id, m.target, local[m.target]!);
       }
       behaviourOf(node).execute(this, act, node);
     } catch (e) {
@@ -136,16 +181,33 @@ export class Run implements RunApi {
    * Completes an activity instance: output mapping, outgoing flow selection, end.
    * `flows` overrides the selection (gateways choose their own).
    */
-  leave(act: ActivityInstance, flows?: readonly string[]): void {
+  leave(act: ActivityInstance, flows?: readonly string[], opts: { resumed?: boolean; skipLoop?: boolean } = {}): void {
     const node = this.model.nodes.get(act.el);
+    const parent = act.parent === null ? undefined : this.state.acts[act.parent];
     let out: readonly string[];
     try {
-      if (node !== undefined && node.io !== undefined && node.io.outputs.length > 0) this.applyOutputs(act, node.io.outputs);
+      if (opts.resumed !== true && node !== undefined && act.mi === undefined) {
+        if (node.io !== undefined && node.io.outputs.length > 0) this.applyOutputs(act, node.io.outputs);
+        if (node.loop?.kind === 'standard' && opts.skipLoop !== true && loopAgain(this, act, node)) {
+          behaviourOf(node).execute(this, act, node);
+          return;
+        }
+        if (parent?.mi !== undefined && parent.el === act.el) {
+          innerCompleted(this, parent, act, node);
+          return;
+        }
+        if (node.async?.after === true) {
+          parkAsync(this, act, node, 'after', flows);
+          return;
+        }
+      }
+      if (act.mi !== undefined && node !== undefined) finishMultiInstance(this, act, node);
       out = flows ?? (node === undefined ? [] : this.selectOutgoing(node, act));
     } catch (e) {
       this.incidentFrom(e, act, 'leave');
       return;
     }
+    if (node !== undefined && node.compensationHandler !== undefined) rememberCompensable(this, act);
     this.end(act, false);
     const scopeId = act.parent!;
     for (const f of out) this.arrive(this.flow(f).targetId, scopeId, f);
@@ -185,6 +247,7 @@ export class Run implements RunApi {
 
   /** Removes an activity instance and records its end. */
   end(act: ActivityInstance, canceled: boolean): void {
+    removeSubscriptions(this, act);
     delete this.state.acts[act.id];
     this.effects.push({ type: 'activityEnded', activityInstanceId: act.id, elementId: act.el, canceled, ...(act.vars !== undefined ? { hadLocalVariables: true as const } : {}), time: this.ctx.now });
   }
@@ -211,6 +274,7 @@ export class Run implements RunApi {
     const root = this.state.acts[this.state.id];
     if (root !== undefined) {
       for (const c of this.children(root.id)) this.cancel(c);
+      removeSubscriptions(this, root);
       this.dropJoins(root.id);
       delete this.state.acts[root.id];
     }
@@ -228,7 +292,7 @@ export class Run implements RunApi {
     this.end(act, true);
   }
 
-  /** Cancels every activity instance in a scope but the scope itself (terminate end event). */
+  /** Cancels every activity instance in a scope but the scope itself (terminate end event, interrupting event subprocess). */
   terminateScope(scope: ActivityInstance): void {
     for (const c of this.children(scope.id)) this.cancel(c);
     this.dropJoins(scope.id);
@@ -248,39 +312,7 @@ export class Run implements RunApi {
    * nothing catches it. Source: BPMN 2.0.2 §10.5.4 / §13.5.3; Camunda 7 "Error Events".
    */
   throwError(from: ActivityInstance, errorCode: string | null, errorMessage: string | undefined, variables: Variables | undefined): boolean {
-    let cur: ActivityInstance | undefined = from;
-    while (cur !== undefined && cur.parent !== null) {
-      const node = this.model.nodes.get(cur.el);
-      const boundary = node === undefined ? undefined : this.matchErrorBoundary(node, errorCode);
-      if (boundary !== undefined) {
-        const scopeId: string = cur.parent;
-        this.cancel(cur);
-        const ev = boundary.event;
-        const act: ActivityInstance = { id: this.ctx.newId(), el: boundary.id, parent: scopeId, st: 'wait' };
-        this.state.acts[act.id] = act;
-        this.effects.push({ type: 'activityStarted', activityInstanceId: act.id, elementId: boundary.id, elementType: boundary.kind, ...(boundary.name !== undefined ? { elementName: boundary.name } : {}), parentActivityInstanceId: scopeId, time: this.ctx.now });
-        if (variables !== undefined) for (const k in variables) this.setVariable(scopeId, k, variables[k]!);
-        if (ev.type === 'error') {
-          if (ev.errorCodeVariable !== undefined) this.setVariable(scopeId, ev.errorCodeVariable, errorCode);
-          if (ev.errorMessageVariable !== undefined) this.setVariable(scopeId, ev.errorMessageVariable, errorMessage ?? null);
-        }
-        this.leave(act);
-        return true;
-      }
-      cur = this.state.acts[cur.parent];
-    }
-    return false;
-  }
-
-  private matchErrorBoundary(node: FlowNode, code: string | null): BoundaryEventNode | undefined {
-    let catchAll: BoundaryEventNode | undefined;
-    for (const id of node.boundaryEvents) {
-      const b = this.model.nodes.get(id);
-      if (b === undefined || b.kind !== 'boundaryEvent' || b.event.type !== 'error') continue;
-      if (b.event.errorCode === undefined) catchAll ??= b;
-      else if (code !== null && b.event.errorCode === code) return b;
-    }
-    return catchAll;
+    return throwEvent(this, from, 'error', errorCode, errorMessage, variables) === 'caught';
   }
 
   // ---------------------------------------------------------------- incidents
@@ -294,10 +326,10 @@ export class Run implements RunApi {
     this.effects.push({ type: 'incidentCreated', incidentId: id, incidentType, activityInstanceId: act.id, elementId: act.el, message, time: this.ctx.now });
   }
 
-  private incidentFrom(e: unknown, act: ActivityInstance, at: 'enter' | 'leave'): void {
+  incidentFrom(e: unknown, act: ActivityInstance, at: 'enter' | 'leave'): void {
     if (!isProcosError(e)) throw e;
     const type: EngineIncidentType =
-      e.code === EngineErrors.NO_OUTGOING_FLOW.code ? 'noOutgoingFlow' : e.code === EngineErrors.INVALID_VALUE.code ? 'invalidValue' : 'expressionFailed';
+      e.code === EngineErrors.NO_OUTGOING_FLOW.code ? 'noOutgoingFlow' : e.code === EngineErrors.INVALID_VALUE.code ? 'invalidValue' : e.code === EngineErrors.SCRIPT_FAILED.code ? 'scriptFailed' : 'expressionFailed';
     if (type === 'expressionFailed' && e.code !== EngineErrors.EXPRESSION_FAILED.code && e.code !== EngineErrors.EXPRESSION_UNSUPPORTED.code) throw e;
     this.raiseIncident(act, at, type, `${act.el}: ${e.message}`);
   }
@@ -318,7 +350,8 @@ export class Run implements RunApi {
     this.variableEffect(owner.id, name, value);
   }
 
-  private variableEffect(scopeId: string, name: string, value: JsonValue): void {
+  variableEffect(scopeId: string, name: string, value: JsonValue): void {
+    this.variablesChanged = true;
     this.effects.push({ type: 'variableSet', scopeId, name, value, time: this.ctx.now });
   }
 

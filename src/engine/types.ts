@@ -51,6 +51,37 @@ export interface ActivityInstance {
   inc?: string;
   /** What the incident stopped: `enter` (the activity start) or `leave` (its completion). */
   incAt?: 'enter' | 'leave';
+  /** Subscription / job ids this activity instance owns (its own wait, its boundary events, its event subprocess starts, an event-based gateway's branches). */
+  subs?: string[];
+  /** Multi-instance body: n instances, c completed, a active, i next index to start, out collected outputs. */
+  mi?: { n: number; c: number; a: number; i: number; out?: JsonValue[] };
+  /** Inner instance of a multi-instance body: its loop counter. */
+  lc?: number;
+  /** Standard loop: iterations done. */
+  loops?: number;
+  /** Call activity: the called process instance id. */
+  child?: string;
+  /** Interrupting event subprocess running in this scope (no other may start). */
+  intr?: true;
+  /** Async continuation job this activity instance waits for, and the phase (`before`, or `after[:flows]`). */
+  asyncJob?: string;
+  async?: string;
+  /** Escalation/conditional bookkeeping: completed compensable activities of this scope, newest last (element id, activity instance id, local variables). */
+  done?: { el: string; id: string; vars?: Record<string, JsonValue> }[];
+}
+
+/** What a subscription or timer job of an instance is for. */
+export interface Subscription {
+  /** Activity instance that owns it (the waiting activity, the activity a boundary event is attached to, the scope of an event subprocess, the event-based gateway). */
+  a: string;
+  /** The element it triggers: catch event / receive task, boundary event, event subprocess start event, or the gateway's target event. */
+  el: string;
+  /** Role: `catch` (the waiting element itself), `boundary`, `eventSub`, `gateway`. */
+  r: 'catch' | 'boundary' | 'eventSub' | 'gateway';
+  /** Event type. */
+  t: 'timer' | 'message' | 'signal' | 'conditional';
+  /** Timer cycles: the cycle text and runs left after the current one (null = unbounded). */
+  rep?: { cycle: string; remaining: number | null };
 }
 
 /** Current version of {@link InstanceState}. */
@@ -76,11 +107,45 @@ export interface InstanceState {
    * incoming flow id → number of tokens that arrived on it.
    */
   joins: Record<string, Record<string, number>>;
+  /** Open subscriptions and timer jobs by id (message, signal, conditional, timer). */
+  subs?: Record<string, Subscription>;
+  /** Set when this instance was started by a call activity. */
+  parent?: { processInstanceId: string; activityInstanceId: string };
 }
 
 /** Commands that move an instance. */
 export type Command =
-  | { readonly type: 'start'; readonly processInstanceId?: string; readonly businessKey?: string | null; readonly variables?: Variables }
+  | {
+      readonly type: 'start';
+      readonly processInstanceId?: string;
+      readonly businessKey?: string | null;
+      readonly variables?: Variables;
+      /** Start at this (message, timer, signal) start event instead of the none start event. */
+      readonly startEventId?: string;
+      /** The calling call activity, for a called process instance. */
+      readonly parent?: { readonly processInstanceId: string; readonly activityInstanceId: string };
+    }
+  /** A timer job fired, or a message / signal was delivered to a subscription. */
+  | { readonly type: 'trigger'; readonly subscriptionId: string; readonly variables?: Variables }
+  /** Completes a message-less receive task (Camunda `runtimeService.signal`). */
+  | { readonly type: 'signalActivity'; readonly activityInstanceId: string; readonly variables?: Variables }
+  /** The called instance of a call activity completed with these variables. */
+  | { readonly type: 'completeCallActivity'; readonly activityInstanceId: string; readonly variables: Variables }
+  /** The called instance of a call activity ended with an uncaught BPMN error or escalation. */
+  | {
+      readonly type: 'childThrow';
+      readonly activityInstanceId: string;
+      readonly kind: 'error' | 'escalation';
+      readonly code: string | null;
+      readonly message?: string;
+      readonly variables?: Variables;
+    }
+  /** A script task's script ran: variables it set and its result. */
+  | { readonly type: 'completeScript'; readonly activityInstanceId: string; readonly variables?: Variables; readonly result?: JsonValue }
+  /** A script task's script failed (error, time or memory limit): raises an incident `scriptFailed`. */
+  | { readonly type: 'failScript'; readonly activityInstanceId: string; readonly message: string }
+  /** An asynchronous continuation job runs (Camunda asyncBefore/asyncAfter). */
+  | { readonly type: 'continueAsync'; readonly jobId: string }
   | {
       readonly type: 'completeExternalTask';
       readonly activityInstanceId: string;
@@ -100,7 +165,7 @@ export type Command =
   | { readonly type: 'cancel'; readonly reason?: string };
 
 /** Incident types the engine raises itself. */
-export type EngineIncidentType = 'expressionFailed' | 'noOutgoingFlow' | 'invalidValue';
+export type EngineIncidentType = 'expressionFailed' | 'noOutgoingFlow' | 'invalidValue' | 'scriptFailed' | 'calledProcessNotFound';
 
 /**
  * What a command did, in order. The runtime persists each in the same transaction as
@@ -166,6 +231,58 @@ export type Effect =
       readonly time: number;
     }
   | { readonly type: 'incidentResolved'; readonly incidentId: string; readonly time: number }
+  | {
+      readonly type: 'subscriptionCreated';
+      readonly subscriptionId: string;
+      readonly eventType: 'message' | 'signal';
+      readonly name: string;
+      /** Zeebe correlation key, evaluated. */
+      readonly correlationKey: string | null;
+      readonly activityInstanceId: string;
+      readonly elementId: string;
+      readonly time: number;
+    }
+  | { readonly type: 'subscriptionRemoved'; readonly subscriptionId: string; readonly time: number }
+  | {
+      readonly type: 'jobCreated';
+      readonly jobId: string;
+      readonly jobType: 'timer' | 'async';
+      readonly activityInstanceId: string;
+      readonly elementId: string;
+      /** Epoch ms. */
+      readonly dueTime: number;
+      /** Retries for async jobs (Camunda default 3, or from failedJobRetryTimeCycle). */
+      readonly retries: number | null;
+      readonly time: number;
+    }
+  | { readonly type: 'jobRemoved'; readonly jobId: string; readonly time: number }
+  | {
+      readonly type: 'callActivityStarted';
+      readonly activityInstanceId: string;
+      readonly elementId: string;
+      readonly childInstanceId: string;
+      readonly processKey: string;
+      readonly binding: 'latest' | 'deployment' | 'version' | 'versionTag';
+      readonly version: number | null;
+      readonly versionTag: string | null;
+      readonly businessKey: string | null;
+      readonly variables: Variables;
+      readonly time: number;
+    }
+  | { readonly type: 'childCancelRequested'; readonly childInstanceId: string; readonly time: number }
+  | { readonly type: 'signalThrown'; readonly name: string; readonly variables: Variables; readonly time: number }
+  /** A BPMN error or escalation left this (called) instance uncaught: the runtime hands it to the calling call activity. */
+  | { readonly type: 'thrownToParent'; readonly kind: 'error' | 'escalation'; readonly code: string | null; readonly message?: string; readonly parent: { readonly processInstanceId: string; readonly activityInstanceId: string }; readonly time: number }
+  | {
+      readonly type: 'scriptRequested';
+      readonly activityInstanceId: string;
+      readonly elementId: string;
+      readonly language: 'javascript' | 'feel';
+      readonly script: string;
+      /** Variables visible to the script. */
+      readonly variables: Variables;
+      readonly time: number;
+    }
   | {
       readonly type: 'variableSet';
       /** Activity instance id of the scope that holds the variable (process instance id for process variables). */

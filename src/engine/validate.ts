@@ -7,6 +7,7 @@
 import { isProcosError } from '../common/errors.js';
 import type { Expr, FlowNode, MappingValue, ProcessModel } from '../model/types.js';
 import { checkExpression } from './expressions/index.js';
+import { supportsKind } from './behaviours/registry.js';
 
 /** One expression problem, named by element id. */
 export interface ExpressionProblem {
@@ -50,4 +51,26 @@ export function validateExpressions(model: ProcessModel): ExpressionProblem[] {
   for (const n of model.nodes.values()) for (const e of nodeExprs(n)) check(e, n.id, n.line, n.column);
   for (const f of model.flows.values()) if (f.condition !== undefined) check(f.condition, f.id, f.line, f.column);
   return problems;
+}
+
+/**
+ * Everything the engine checks before a model may be deployed: every element kind has a
+ * behaviour (a kind the compiler knows but the engine does not run yet is refused,
+ * named), and {@link validateExpressions}.
+ * @returns problems with code PROCOS_MODEL_UNSUPPORTED_ELEMENT or an expression error code.
+ */
+export function validateModel(model: ProcessModel): ExpressionProblem[] {
+  const problems: ExpressionProblem[] = [];
+  for (const n of model.nodes.values()) {
+    if (!supportsKind(n.kind)) {
+      problems.push({
+        code: 'PROCOS_MODEL_UNSUPPORTED_ELEMENT',
+        message: `element "${n.id}" (${n.kind}): the engine does not run ${n.kind} elements yet`,
+        elementId: n.id,
+        ...(n.line !== undefined ? { line: n.line } : {}),
+        ...(n.column !== undefined ? { column: n.column } : {}),
+      });
+    }
+  }
+  return [...problems, ...validateExpressions(model)];
 }

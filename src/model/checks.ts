@@ -2,36 +2,39 @@
  * Checks every element of an executable process gets, whatever its kind: behaviour the
  * engine does not run must be refused, never silently dropped.
  *
- * Refused with `PROCOS_MODEL_UNSUPPORTED_ELEMENT`: loop and multi-instance
- * characteristics; `camunda:asyncBefore` / `asyncAfter` / `async`, `camunda:exclusive="false"`,
- * `camunda:failedJobRetryTimeCycle`; compensation (`isForCompensation`); listeners
- * (Camunda and Zeebe); `camunda:in`/`camunda:out`, `camunda:connector`, `camunda:field`;
- * data associations with assignments or transformations; any other Camunda or Zeebe
- * extension element the element's kind does not read.
+ * Refused with `PROCOS_MODEL_UNSUPPORTED_ELEMENT`: `startQuantity`/`completionQuantity`
+ * other than 1; listeners (Camunda and Zeebe); `camunda:connector`, `camunda:field`;
+ * `camunda:in`/`camunda:out` anywhere but on call activities; data associations with
+ * assignments or transformations; any other Camunda or Zeebe extension element the
+ * element's kind does not read.
  * Refused with `PROCOS_MODEL_JAVA_IMPLEMENTATION`: listeners implemented by
  * `class`, `delegateExpression` or a method-call `expression`.
  * Fine (ignored): `camunda:properties`, `zeebe:properties`, extension elements of other
  * namespaces, documentation.
+ * Loops, asynchronous continuations and compensation are compiled (see loops.ts,
+ * async.ts, compensation.ts), not checked here.
  *
- * Source: Camunda 7 docs "Transactions in Processes" (async continuations), "Delegation
- * Code" (listeners, field injection); Zeebe docs "Execution listeners".
+ * Source: Camunda 7 docs "Delegation Code" (listeners, field injection); Zeebe docs
+ * "Execution listeners".
  */
 import { report, type ProcessContext } from './context.js';
-import { bool, child, children, extensionValues, kindOf, prefixOf, str, type MElement } from './element.js';
+import { child, children, extensionValues, kindOf, prefixOf, str, type MElement } from './element.js';
 import { ModelErrors } from './errors.js';
 import { findMethodCall, juelSegments } from './expressions.js';
 import { IO_TYPES } from './io.js';
 
+/** Extension elements without behaviour, allowed anywhere. */
+const PROPERTIES: ReadonlySet<string> = new Set(['camunda:Properties', 'zeebe:Properties']);
 /** Extension elements any element may carry. */
-const ALWAYS_ALLOWED: ReadonlySet<string> = new Set(['camunda:Properties', 'zeebe:Properties', ...IO_TYPES]);
+const ALWAYS_ALLOWED: ReadonlySet<string> = new Set([...PROPERTIES, ...IO_TYPES]);
 
 /** Extension elements with a specific refusal message. */
 const REFUSALS: Readonly<Record<string, string>> = {
-  'camunda:FailedJobRetryTimeCycle': 'camunda:failedJobRetryTimeCycle (job retries of async continuations) is not supported',
+  'camunda:FailedJobRetryTimeCycle': 'camunda:failedJobRetryTimeCycle belongs to activities, events and gateways',
   'camunda:Connector': 'camunda:connector (Camunda Connect) is not supported; use camunda:type="external" camunda:topic="…" and a worker',
   'camunda:Field': 'camunda:field injection is for Java delegates and is not supported',
-  'camunda:In': 'camunda:in variable passing belongs to call activities and signals, which are not supported',
-  'camunda:Out': 'camunda:out variable passing belongs to call activities, which are not supported',
+  'camunda:In': 'camunda:in variable passing is only supported on call activities',
+  'camunda:Out': 'camunda:out variable passing is only supported on call activities',
   'camunda:ErrorEventDefinition': 'camunda:errorEventDefinition (error expressions on external tasks) is not supported',
   'zeebe:TaskHeaders': 'zeebe:taskHeaders are not supported (headers would not reach the worker)',
   'zeebe:ExecutionListeners': 'zeebe:executionListeners are not supported',
@@ -43,21 +46,6 @@ const REFUSALS: Readonly<Record<string, string>> = {
  * `consumes` are the extension element types the element's compiler reads itself.
  */
 export function checkCommon(el: MElement, ctx: ProcessContext, consumes: readonly string[] = []): void {
-  const loop = child(el, 'loopCharacteristics');
-  if (loop !== undefined) {
-    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `${kindOf(loop)} (loops and multi-instance) is not supported`, kindOf(loop));
-  }
-  for (const attr of ['asyncBefore', 'asyncAfter', 'async'] as const) {
-    if (bool(el, attr) === true) {
-      report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `camunda:${attr}="true" (asynchronous continuation) is not supported`, `camunda:${attr}`);
-    }
-  }
-  if (bool(el, 'exclusive') === false) {
-    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, 'camunda:exclusive="false" (non-exclusive jobs) is not supported', 'camunda:exclusive');
-  }
-  if (bool(el, 'isForCompensation') === true) {
-    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, 'compensation handlers (isForCompensation="true") are not supported', 'isForCompensation');
-  }
   for (const q of ['startQuantity', 'completionQuantity'] as const) {
     const v = el[q];
     if (typeof v === 'number' && v !== 1) report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `${q}="${v}" is not supported (only 1)`, q);
@@ -69,21 +57,30 @@ export function checkCommon(el: MElement, ctx: ProcessContext, consumes: readonl
       }
     }
   }
-  checkExtensions(el, ctx, consumes);
+  checkExtensions(el, ctx, (type) => ALWAYS_ALLOWED.has(type) || consumes.includes(type));
 }
 
-function checkExtensions(el: MElement, ctx: ProcessContext, consumes: readonly string[]): void {
+/**
+ * Refuses the Camunda and Zeebe extension elements inside an event definition
+ * (`<camunda:in>` on a signal, `<camunda:field>` on a message …) other than `consumes`;
+ * problems are reported on `owner`, the event.
+ */
+export function checkDefinitionExtensions(def: MElement, owner: MElement, ctx: ProcessContext, consumes: readonly string[] = []): void {
+  checkExtensions(def, ctx, (type) => PROPERTIES.has(type) || consumes.includes(type), owner);
+}
+
+function checkExtensions(el: MElement, ctx: ProcessContext, allowed: (type: string) => boolean, owner: MElement = el): void {
   for (const ext of extensionValues(el)) {
     const prefix = prefixOf(ext);
     if (prefix !== 'camunda' && prefix !== 'zeebe') continue; // other vendors' extensions: no behaviour here
-    if (ALWAYS_ALLOWED.has(ext.$type) || consumes.includes(ext.$type)) continue;
+    if (allowed(ext.$type)) continue;
     const name = `${prefix}:${kindOf(ext)}`;
     if (ext.$type === 'camunda:ExecutionListener' || ext.$type === 'camunda:TaskListener') {
-      checkListener(el, ext, name, ctx);
+      checkListener(owner, ext, name, ctx);
       continue;
     }
     const message = REFUSALS[ext.$type] ?? `${name} is not supported on ${kindOf(el)}`;
-    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, message, name);
+    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, owner, message, name);
   }
 }
 

@@ -118,6 +118,8 @@ export function compileProcess(proc: MElement, dctx: DocumentContext): ProcessMo
     ...(versionTag !== undefined ? { versionTag } : {}),
     nodes,
     flows,
+    eventSubProcesses: [],
+    eventStartIds: [],
     startEventId,
     children: Object.freeze([...(processScope?.children ?? [])]),
   });

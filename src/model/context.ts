@@ -3,18 +3,30 @@
  * problem sink that knows element ids, kinds and positions.
  */
 import type { ErrorSpec } from '../common/errors.js';
-import { idOf, kindOf, type MElement } from './element.js';
+import { child, idOf, kindOf, type MElement } from './element.js';
+import { ModelErrors } from './errors.js';
 import type { ExprResult } from './expressions.js';
 import type { ParsedDocument } from './parse.js';
 import type { ProblemList } from './problems.js';
 import type { Expr, FlowNode, NodeBase } from './types.js';
 
-/** The direct content of one scope (the process or an embedded subprocess). */
+/**
+ * What kind of scope holds flow nodes: the process, an embedded subprocess, an event
+ * subprocess (`triggeredByEvent="true"`) or a transaction.
+ */
+export type ScopeKind = 'process' | 'subProcess' | 'eventSubProcess' | 'transaction';
+
+/** The direct content of one scope (the process, a subprocess or a transaction). */
 export interface ScopeInfo {
+  readonly kind: ScopeKind;
   /** Ids of the flow nodes directly inside, in document order. */
   readonly children: readonly string[];
   /** Ids of the none start events directly inside. */
   readonly noneStartEvents: readonly string[];
+  /** Ids of all start events directly inside (none and with event definitions). */
+  readonly startEvents: readonly string[];
+  /** Ids of the event subprocesses directly inside. */
+  readonly eventSubProcesses: readonly string[];
 }
 
 /** Process-wide defaults node compilers apply. */
@@ -33,7 +45,7 @@ export interface ProcessContext {
   readonly defaults: ProcessDefaults;
   /** The definitions' `expressionLanguage`, when given. */
   readonly expressionLanguage?: string;
-  /** The scope content of an embedded subprocess (or the process) by id. */
+  /** The scope content of the process, a subprocess or a transaction, by id. */
   scope(id: string): ScopeInfo | undefined;
 }
 
@@ -49,6 +61,35 @@ export interface NodeHandler {
   readonly consumes?: readonly string[];
   /** Builds the node, or reports problems and returns undefined. */
   compile(el: MElement, base: NodeBaseFields, ctx: ProcessContext): FlowNode | undefined;
+}
+
+/**
+ * Records a problem on a compiled node or flow, for checks that run on the compiled graph
+ * (`elementType` is the node kind, or `sequenceFlow`).
+ */
+export function reportId(ctx: Pick<ProcessContext, 'problems'>, spec: ErrorSpec, elementId: string, elementType: string, message: string, attribute?: string): void {
+  ctx.problems.add(spec, message, { elementId, elementType, ...(attribute !== undefined ? { attribute } : {}) });
+}
+
+/**
+ * The element a reference property names (`messageRef`, `signalRef` …), checked to be of
+ * `type` (moddle type, e.g. `bpmn:Message`). Returns `'absent'` when the property is not
+ * written; undefined after reporting `PROCOS_MODEL_INVALID` on `owner` when it names
+ * nothing or an element of another type.
+ */
+export function refTo(ctx: ProcessContext, owner: MElement, holder: MElement, prop: string, type: string): MElement | 'absent' | undefined {
+  const ref = child(holder, prop);
+  if (ref === undefined) {
+    const raw = ctx.doc.unresolved(holder, prop);
+    if (raw === undefined) return 'absent';
+    report(ctx, ModelErrors.INVALID, owner, `${prop}="${raw}" names no element`, prop);
+    return undefined;
+  }
+  if (ref.$type !== type) {
+    report(ctx, ModelErrors.INVALID, owner, `${prop}="${idOf(ref) ?? '?'}" names a ${kindOf(ref)}, not a ${kindOf({ $type: type })}`, prop);
+    return undefined;
+  }
+  return ref;
 }
 
 /** Records a problem on `el` (its id and kind name the site). */

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { ProcosError, isProcosError } from '../common/errors.js';
 import type { JsonValue, Variables } from '../common/json.js';
-import { execute, validateExpressions, visibleVariables } from '../engine/index.js';
+import { execute, validateModel, visibleVariables } from '../engine/index.js';
 import type { Command, InstanceState } from '../engine/index.js';
 import { compileBpmn, formatProblem } from '../model/index.js';
 import type { Problem } from '../model/index.js';
@@ -111,6 +111,30 @@ export interface FailureInput {
   retryTimeout?: number;
 }
 
+/** One live activity instance in an {@link ActivityInstanceTree}. */
+export interface ActivityTreeNode {
+  /** Activity instance id (the process instance id for the root). */
+  id: string;
+  /** Enclosing activity instance id; null for the root. */
+  parentId: string | null;
+  /** BPMN element id (the process id for the root). */
+  elementId: string;
+  elementName: string | null;
+  /** BPMN element kind (`serviceTask`, `subProcess` …); `processDefinition` for the root. */
+  elementType: string;
+  /** Open incidents of this activity instance. */
+  incidentIds: string[];
+  children: ActivityTreeNode[];
+}
+
+/** Result of {@link Runtime.activityInstanceTree}. */
+export interface ActivityInstanceTree {
+  processInstanceId: string;
+  processDefinitionId: string;
+  status: InstanceRecord['status'];
+  root: ActivityTreeNode;
+}
+
 /** Incident type raised when an external task's retries reach 0 (Camunda 7 name). */
 export const FAILED_EXTERNAL_TASK = 'failedExternalTask';
 
@@ -180,7 +204,7 @@ export class Runtime {
         const models = await compileBpmn(r.content, { file: r.name, ...(this.maxBpmnBytes !== undefined ? { maxBytes: this.maxBpmnBytes } : {}) });
         const hash = sha256(r.content);
         for (const m of models) {
-          const exprProblems = validateExpressions(m);
+          const exprProblems = validateModel(m);
           for (const p of exprProblems) problems.push({ resource: r.name, ...p, message: `${r.name}: ${p.message}` });
           compiled.push({ resourceName: r.name, hash, model: m });
         }
@@ -522,6 +546,33 @@ export class Runtime {
       return;
     }
     await this.onInstance(inc.processInstanceId, () => ({ command: { type: 'retryIncident', incidentId } }));
+  }
+
+  // ------------------------------------------------------------------ read models for the API
+
+  /**
+   * The live activity instances of a process instance as a tree (Camunda 7's "activity
+   * instance tree", REST `GET /process-instance/{id}/activity-instances`). The root is
+   * the process instance (`elementType` `processDefinition`); below it, the activity
+   * instances that wait or hold a scope (subprocesses), each with the ids of its open
+   * incidents. An ended instance has a root without children.
+   * @throws PROCOS_RUNTIME_INSTANCE_NOT_FOUND
+   */
+  async activityInstanceTree(processInstanceId: string): Promise<ActivityInstanceTree> {
+    const rec = await this.getInstance(processInstanceId);
+    const model = await this.models.get(rec.processDefinitionId);
+    const acts = Object.values((rec.state as unknown as InstanceState).acts ?? {});
+    const nodes = new Map<string, ActivityTreeNode>();
+    const root: ActivityTreeNode = { id: rec.id, parentId: null, elementId: model.id, elementName: model.name ?? null, elementType: 'processDefinition', incidentIds: [], children: [] };
+    nodes.set(rec.id, root);
+    for (const a of acts) {
+      if (a.id === rec.id) continue;
+      const node = model.nodes.get(a.el);
+      nodes.set(a.id, { id: a.id, parentId: a.parent ?? rec.id, elementId: a.el, elementName: node?.name ?? null, elementType: node?.kind ?? 'unknown', incidentIds: [], children: [] });
+    }
+    for (const n of nodes.values()) if (n !== root) (nodes.get(n.parentId ?? rec.id) ?? root).children.push(n);
+    for (const inc of await this.store.listIncidents({ processInstanceId, open: true })) (nodes.get(inc.activityInstanceId) ?? root).incidentIds.push(inc.id);
+    return { processInstanceId: rec.id, processDefinitionId: rec.processDefinitionId, status: rec.status, root };
   }
 
   // ------------------------------------------------------------------ lifecycle

@@ -12,9 +12,16 @@ import { subProcess } from './subprocess/sub-process.js';
 import { externalTask } from './tasks/external-task.js';
 import { passThroughTask } from './tasks/pass-through-task.js';
 import { userTask } from './tasks/user-task.js';
+import { intermediateCatchEvent } from './events/intermediate-catch-event.js';
+import { intermediateThrowEvent } from './events/intermediate-throw-event.js';
+import { receiveTask } from './tasks/receive-task.js';
+import { scriptTask } from './tasks/script-task.js';
+import { callActivity } from './subprocess/call-activity.js';
+import { inclusiveGateway } from './gateways/inclusive-gateway.js';
+import { eventBasedGateway } from './gateways/event-based-gateway.js';
 import type { Behaviour } from './types.js';
 
-const registry: { readonly [K in ElementKind]: Behaviour<Extract<FlowNode, { kind: K }>> } = {
+const registry: { readonly [K in ElementKind]?: Behaviour<Extract<FlowNode, { kind: K }>> } = {
   startEvent,
   endEvent,
   boundaryEvent,
@@ -27,9 +34,21 @@ const registry: { readonly [K in ElementKind]: Behaviour<Extract<FlowNode, { kin
   exclusiveGateway,
   parallelGateway,
   subProcess,
+  intermediateCatchEvent,
+  intermediateThrowEvent,
+  receiveTask,
+  scriptTask,
+  callActivity,
+  inclusiveGateway,
+  eventBasedGateway,
 };
 
-/** The behaviour of a node's kind. */
+/** The behaviour of a node's kind. Kinds without one are refused at deployment ({@link supportsKind}). */
 export function behaviourOf(node: FlowNode): Behaviour<FlowNode> {
   return registry[node.kind] as Behaviour<FlowNode>;
+}
+
+/** True when the engine runs elements of this kind. */
+export function supportsKind(kind: ElementKind): boolean {
+  return registry[kind] !== undefined;
 }

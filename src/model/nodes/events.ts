@@ -1,31 +1,40 @@
 /**
- * Events: none start events, none/terminate/error end events, error boundary events.
+ * Events: start, end, boundary, intermediate catch and intermediate throw events. What
+ * each may carry, and how definitions compile, is in event-definitions.ts; this file adds
+ * the rules that depend on where the event stands:
  *
- * Error event definitions: `errorRef` names a `bpmn:error` whose `errorCode` (and `name`)
- * are copied. When `errorRef` names no element, its text is the code, as Camunda 7 does
- * (BpmnParse: "error == null ? errorRef : error.getErrorCode()"). No `errorRef` → no code:
- * a catch-all on a boundary event, an error without code on an end event. A throwing
- * event whose `bpmn:error` has no `errorCode` is refused, as Camunda 7 refuses it.
- * `camunda:errorCodeVariable` / `camunda:errorMessageVariable` are kept on catching events.
+ * - start events: in the process, none / timer / message / signal / conditional (several
+ *   event start events are fine; they are listed in `ProcessModel.eventStartIds`); in an
+ *   embedded subprocess or transaction, none only; in an event subprocess, one start with
+ *   a definition, `isInterrupting` → `interrupting` (an error start always interrupts).
+ *   `isInterrupting` has no meaning elsewhere and is not read there.
+ * - end events: a cancel end event stands directly inside a transaction.
+ * - boundary events: `cancelActivity` (default true); error and cancel boundary events
+ *   always interrupt; a cancel boundary event is attached to a transaction; a compensation
+ *   boundary event has no outgoing sequence flow (its handler is associated, see
+ *   compensation.ts).
+ * - link events: a link catch event has no incoming, a link throw event no outgoing flow.
+ * - `zeebe:taskDefinition` belongs only to throwing message events.
  *
- * Source: BPMN 2.0.2 §10.5.2 (start), §10.5.3 (end), §10.5.4 (boundary), §10.5.5 (error
- * event definition); Camunda 7 docs "Error Events".
+ * Source: BPMN 2.0.2 §10.5.2 (start), §10.5.3 (end), §10.5.4 (intermediate, boundary),
+ * §10.3.5 (transaction), §10.5.6 (event definitions); Camunda 7 docs "Events".
  */
-import { report, type NodeHandler, type ProcessContext } from '../context.js';
-import { bool, child, children, kindOf, str, type MElement } from '../element.js';
+import { report, type NodeBaseFields, type NodeHandler, type ProcessContext } from '../context.js';
+import { child, extensionValues, str, type MElement } from '../element.js';
 import { ModelErrors } from '../errors.js';
-import type { BoundaryEventNode, EndEventNode, EventDefinition, StartEventNode } from '../types.js';
+import type { BoundaryEventNode, EndEventNode, EventDefinition, IntermediateCatchEventNode, IntermediateThrowEventNode, StartEventNode } from '../types.js';
+import { compileEventDefinition, type EventPlace } from './event-definitions.js';
 
-/** `bpmn:StartEvent`: only the none start event runs; any event definition is refused. */
+/** Extension elements of throwing message events implemented as Zeebe jobs. */
+const ZEEBE_JOB = ['zeebe:TaskDefinition', 'zeebe:JobPriorityDefinition'];
+
+/** `bpmn:StartEvent`. */
 export const startEvent: NodeHandler = {
   consumes: ['camunda:FormData', 'camunda:FormProperty', 'zeebe:FormDefinition'],
   compile(el, base, ctx): StartEventNode | undefined {
-    const defs = children(el, 'eventDefinitions');
-    if (defs.length > 0 || children(el, 'eventDefinitionRef').length > 0) {
-      const names = defs.map(kindOf).join(', ') || 'eventDefinitionRef';
-      report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `start events with ${names} are not supported; only the none start event runs in this version`, names);
-      return undefined;
-    }
+    const scopeKind = ctx.scope(base.scopeId)?.kind ?? 'process';
+    const place: EventPlace = scopeKind === 'process' ? 'processStart' : scopeKind === 'eventSubProcess' ? 'eventSubProcessStart' : 'subProcessStart';
+    const event = compileEventDefinition(el, place, ctx);
     const initiator = str(el, 'initiator');
     if (initiator !== undefined) {
       report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `camunda:initiator="${initiator}" is not supported`, 'camunda:initiator');
@@ -36,98 +45,92 @@ export const startEvent: NodeHandler = {
       report(ctx, ModelErrors.JAVA_IMPLEMENTATION, el, `camunda:formHandlerClass="${handler}" is Java-only`, 'camunda:formHandlerClass');
       return undefined;
     }
-    return { ...base, kind: 'startEvent', event: { type: 'none' } };
-  },
-};
-
-/** `bpmn:EndEvent`: none, terminate, or error. */
-export const endEvent: NodeHandler = {
-  compile(el, base, ctx): EndEventNode | undefined {
-    const event = singleDefinition(el, ctx, ['terminateEventDefinition', 'errorEventDefinition'], 'end events');
     if (event === undefined) return undefined;
-    if (event === 'none') return { ...base, kind: 'endEvent', event: { type: 'none' } };
-    if (event.$type === 'bpmn:TerminateEventDefinition') return { ...base, kind: 'endEvent', event: { type: 'terminate' } };
-    const error = errorDefinition(el, event, ctx, true);
-    return error === undefined ? undefined : { ...base, kind: 'endEvent', event: error };
-  },
-};
-
-/** `bpmn:BoundaryEvent`: error only, interrupting, attached to an activity. */
-export const boundaryEvent: NodeHandler = {
-  compile(el, base, ctx): BoundaryEventNode | undefined {
-    const event = singleDefinition(el, ctx, ['errorEventDefinition'], 'boundary events');
-    if (event === undefined) return undefined;
-    if (event === 'none') {
-      report(ctx, ModelErrors.INVALID, el, 'a boundary event needs an event definition; add <errorEventDefinition>', 'eventDefinitions');
+    const interrupting = place === 'eventSubProcessStart' ? (el['isInterrupting'] !== false) : true;
+    if (!interrupting && event.type === 'error') {
+      report(ctx, ModelErrors.INVALID, el, 'an error start event always interrupts; remove isInterrupting="false"', 'isInterrupting');
       return undefined;
     }
-    const cancelActivity = bool(el, 'cancelActivity') ?? true;
-    if (!cancelActivity) {
-      report(ctx, ModelErrors.INVALID, el, 'an error boundary event always interrupts; remove cancelActivity="false"', 'cancelActivity');
+    return { ...base, kind: 'startEvent', event, interrupting };
+  },
+};
+
+/** `bpmn:EndEvent`. */
+export const endEvent: NodeHandler = {
+  consumes: ZEEBE_JOB,
+  compile(el, base, ctx): EndEventNode | undefined {
+    const event = compileEventDefinition(el, 'end', ctx);
+    if (event === undefined || !zeebeJobOnlyOnMessage(el, event, ctx)) return undefined;
+    if (event.type === 'cancel' && ctx.scope(base.scopeId)?.kind !== 'transaction') {
+      report(ctx, ModelErrors.INVALID, el, 'a cancel end event must stand directly inside a transaction', 'cancelEventDefinition');
+      return undefined;
+    }
+    return { ...base, kind: 'endEvent', event };
+  },
+};
+
+/** `bpmn:BoundaryEvent`. */
+export const boundaryEvent: NodeHandler = {
+  compile(el, base, ctx): BoundaryEventNode | undefined {
+    const event = compileEventDefinition(el, 'boundary', ctx);
+    if (event === undefined) return undefined;
+    const cancelActivity = el['cancelActivity'] !== false;
+    if (!cancelActivity && (event.type === 'error' || event.type === 'cancel')) {
+      report(ctx, ModelErrors.INVALID, el, `an ${event.type} boundary event always interrupts; remove cancelActivity="false"`, 'cancelActivity');
       return undefined;
     }
     const attached = child(el, 'attachedToRef');
     const attachedTo = attached === undefined ? undefined : str(attached, 'id');
-    if (attachedTo === undefined) return undefined; // reported by the process compiler
-    const error = errorDefinition(el, event, ctx, false);
-    return error === undefined ? undefined : { ...base, kind: 'boundaryEvent', attachedTo, cancelActivity, event: error };
+    if (attached === undefined || attachedTo === undefined) return undefined; // reported by the process compiler
+    if (event.type === 'cancel' && attached.$type !== 'bpmn:Transaction') {
+      report(ctx, ModelErrors.INVALID, el, `a cancel boundary event must be attached to a transaction, not to "${attachedTo}"`, 'attachedToRef');
+      return undefined;
+    }
+    if (event.type === 'compensate' && base.outgoing.length > 0) {
+      report(
+        ctx,
+        ModelErrors.INVALID,
+        el,
+        `a compensation boundary event has no outgoing sequence flows (${base.outgoing.join(', ')}); associate it with its handler (isForCompensation="true")`,
+        'outgoing',
+      );
+      return undefined;
+    }
+    return { ...base, kind: 'boundaryEvent', attachedTo, cancelActivity, event };
   },
 };
 
-/**
- * The one event definition of an event: 'none' when it has none; undefined (after a
- * problem) when it has several or one not in `allowed` (local names).
- */
-function singleDefinition(el: MElement, ctx: ProcessContext, allowed: readonly string[], what: string): MElement | 'none' | undefined {
-  const defs = children(el, 'eventDefinitions');
-  if (children(el, 'eventDefinitionRef').length > 0) {
-    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, 'eventDefinitionRef (shared event definitions) is not supported', 'eventDefinitionRef');
-    return undefined;
-  }
-  if (defs.length === 0) return 'none';
-  const [first] = defs;
-  if (defs.length > 1 || first === undefined) {
-    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `multiple event definitions (${defs.map(kindOf).join(', ')}) are not supported`, 'eventDefinitions');
-    return undefined;
-  }
-  if (!allowed.includes(kindOf(first))) {
-    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `${what} with ${kindOf(first)} are not supported in this version`, kindOf(first));
-    return undefined;
-  }
-  return first;
+/** `bpmn:IntermediateCatchEvent`: timer, message, signal, conditional, link. */
+export const intermediateCatchEvent: NodeHandler = {
+  compile(el, base, ctx): IntermediateCatchEventNode | undefined {
+    const event = compileEventDefinition(el, 'intermediateCatch', ctx);
+    if (event === undefined || !linkFlows(el, base, event, ctx)) return undefined;
+    return { ...base, kind: 'intermediateCatchEvent', event };
+  },
+};
+
+/** `bpmn:IntermediateThrowEvent`: none, signal, escalation, compensate, link, message. */
+export const intermediateThrowEvent: NodeHandler = {
+  consumes: ZEEBE_JOB,
+  compile(el, base, ctx): IntermediateThrowEventNode | undefined {
+    const event = compileEventDefinition(el, 'intermediateThrow', ctx);
+    if (event === undefined || !zeebeJobOnlyOnMessage(el, event, ctx) || !linkFlows(el, base, event, ctx)) return undefined;
+    return { ...base, kind: 'intermediateThrowEvent', event };
+  },
+};
+
+/** Reports `zeebe:taskDefinition` on a throwing event that is not a message event. */
+function zeebeJobOnlyOnMessage(el: MElement, event: EventDefinition, ctx: ProcessContext): boolean {
+  if (event.type === 'message' || !extensionValues(el).some((v) => v.$type === 'zeebe:TaskDefinition')) return true;
+  report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `zeebe:taskDefinition on a ${event.type} event is not supported; only message throw events are job-based`, 'zeebe:taskDefinition');
+  return false;
 }
 
-/** Compiles an `errorEventDefinition` (see the module doc for the rules). */
-function errorDefinition(el: MElement, def: MElement, ctx: ProcessContext, throwing: boolean): EventDefinition | undefined {
-  const out: { type: 'error'; errorCode?: string; errorName?: string; errorCodeVariable?: string; errorMessageVariable?: string } = { type: 'error' };
-  const ref = child(def, 'errorRef');
-  if (ref !== undefined) {
-    if (ref.$type !== 'bpmn:Error') {
-      report(ctx, ModelErrors.INVALID, el, `errorRef names a ${kindOf(ref)}, not an error`, 'errorRef');
-      return undefined;
-    }
-    const code = str(ref, 'errorCode');
-    const name = str(ref, 'name');
-    if (code !== undefined && code !== '') out.errorCode = code;
-    if (name !== undefined) out.errorName = name;
-    if (throwing && out.errorCode === undefined) {
-      report(ctx, ModelErrors.INVALID, el, `the error "${str(ref, 'id') ?? '?'}" has no errorCode; a throwing error event needs one`, 'errorRef');
-      return undefined;
-    }
-  } else {
-    const raw = ctx.doc.unresolved(def, 'errorRef');
-    if (raw !== undefined && raw !== '') out.errorCode = raw;
-  }
-  if (out.errorCode?.startsWith('=') === true) {
-    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `error code expressions (${out.errorCode}) are not supported`, 'errorCode');
-    return undefined;
-  }
-  if (!throwing) {
-    const codeVar = str(def, 'errorCodeVariable');
-    const messageVar = str(def, 'errorMessageVariable');
-    if (codeVar !== undefined) out.errorCodeVariable = codeVar;
-    if (messageVar !== undefined) out.errorMessageVariable = messageVar;
-  }
-  return out;
+/** A link catch event is entered by its throw event, and a link throw event leaves by it. */
+function linkFlows(el: MElement, base: NodeBaseFields, event: EventDefinition, ctx: ProcessContext): boolean {
+  if (event.type !== 'link') return true;
+  const [flows, what] = el.$type === 'bpmn:IntermediateCatchEvent' ? [base.incoming, 'incoming'] : [base.outgoing, 'outgoing'];
+  if (flows.length === 0) return true;
+  report(ctx, ModelErrors.INVALID, el, `a link ${what === 'incoming' ? 'catch' : 'throw'} event cannot have ${what} sequence flows (${flows.join(', ')})`, what);
+  return false;
 }
-

@@ -9,6 +9,8 @@
  * retries a number or FEEL, literal 3 when absent, as Zeebe documents),
  * `<zeebe:jobPriorityDefinition priority="…"/>`.
  * When both are present, the Camunda declaration wins.
+ * The same implementations serve throwing message events ({@link camundaExternal} on the
+ * `messageEventDefinition`, {@link zeebeJob} on the event).
  *
  * Refused: `camunda:class`, `camunda:delegateExpression`, `camunda:expression` →
  * `PROCOS_MODEL_JAVA_IMPLEMENTATION`; `camunda:connector`, another `camunda:type`,
@@ -18,11 +20,11 @@
  * Source: Camunda 7 docs "External Tasks", "Service Task"; Zeebe docs "Service tasks",
  * "Job workers".
  */
-import { report, takeExpr, type NodeBaseFields, type NodeHandler, type ProcessContext } from '../context.js';
+import { report, takeExpr, type NodeHandler, type ProcessContext } from '../context.js';
 import { extensionValues, kindOf, str, type MElement } from '../element.js';
 import { ModelErrors } from '../errors.js';
 import { valueExpr } from '../expressions.js';
-import type { Expr, ExternalTaskNode } from '../types.js';
+import type { Expr, ExternalImplementation, ExternalTaskNode } from '../types.js';
 
 const JAVA_ATTRIBUTES = ['class', 'delegateExpression', 'expression'] as const;
 
@@ -35,16 +37,11 @@ export const externalTask: NodeHandler = {
   compile(el, base, ctx): ExternalTaskNode | undefined {
     const kind = kindOf(el) as ExternalTaskNode['kind'];
     if (!refuseOtherImplementations(el, ctx)) return undefined;
-    const camundaType = str(el, 'type');
-    const zeebeDef = extensionValues(el).find((v) => v.$type === 'zeebe:TaskDefinition');
-    if (camundaType !== undefined) {
-      if (camundaType !== 'external') {
-        report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `camunda:type="${camundaType}" is not supported; use camunda:type="external" camunda:topic="…"`, 'camunda:type');
-        return undefined;
-      }
-      return camundaExternal(el, base, kind, ctx);
-    }
-    if (zeebeDef !== undefined) return zeebeJob(el, zeebeDef, base, kind, ctx);
+    const camunda = camundaExternal(el, el, ctx);
+    if (camunda === undefined) return undefined;
+    const impl = camunda !== 'absent' ? camunda : zeebeJob(el, ctx);
+    if (impl === undefined) return undefined;
+    if (impl !== 'absent') return { ...base, kind, ...impl };
     if (extensionValues(el).some((v) => v.$type === 'camunda:Connector')) return undefined; // refused by the common checks
     report(
       ctx,
@@ -57,16 +54,26 @@ export const externalTask: NodeHandler = {
   },
 };
 
-/** Reports Java, connector, DMN and result-variable declarations; false when any was found. */
-function refuseOtherImplementations(el: MElement, ctx: ProcessContext): boolean {
+/**
+ * Reports `camunda:class`, `camunda:delegateExpression` and `camunda:expression` written on
+ * `holder` (a task, or a `messageEventDefinition`) as Java implementations of `owner`;
+ * false when any was found.
+ */
+export function refuseJava(holder: MElement, owner: MElement, ctx: ProcessContext): boolean {
   let ok = true;
   for (const attr of JAVA_ATTRIBUTES) {
-    const v = str(el, attr);
+    const v = str(holder, attr);
     if (v !== undefined) {
-      report(ctx, ModelErrors.JAVA_IMPLEMENTATION, el, `camunda:${attr}="${v}" is Java-only; use camunda:type="external" camunda:topic="…"`, `camunda:${attr}`);
+      report(ctx, ModelErrors.JAVA_IMPLEMENTATION, owner, `camunda:${attr}="${v}" is Java-only; use camunda:type="external" camunda:topic="…"`, `camunda:${attr}`);
       ok = false;
     }
   }
+  return ok;
+}
+
+/** Reports Java, DMN and result-variable declarations; false when any was found. */
+function refuseOtherImplementations(el: MElement, ctx: ProcessContext): boolean {
+  let ok = refuseJava(el, el, ctx);
   const decisionRef = str(el, 'decisionRef');
   if (decisionRef !== undefined) {
     report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `camunda:decisionRef="${decisionRef}" (DMN) is not supported`, 'camunda:decisionRef');
@@ -84,42 +91,60 @@ function refuseOtherImplementations(el: MElement, ctx: ProcessContext): boolean 
   return ok;
 }
 
-function camundaExternal(el: MElement, base: NodeBaseFields, kind: ExternalTaskNode['kind'], ctx: ProcessContext): ExternalTaskNode | undefined {
-  const topicText = str(el, 'topic');
-  if (topicText === undefined || topicText.trim() === '') {
-    report(ctx, ModelErrors.INVALID, el, 'camunda:type="external" needs camunda:topic="…"', 'camunda:topic');
+/**
+ * The Camunda 7 external-task implementation declared on `holder` (`camunda:type`,
+ * `camunda:topic`, `camunda:taskPriority`): `'absent'` when `camunda:type` is not written;
+ * undefined after reporting a problem on `owner` (another type, no topic, a bad priority).
+ */
+export function camundaExternal(holder: MElement, owner: MElement, ctx: ProcessContext): ExternalImplementation | 'absent' | undefined {
+  const camundaType = str(holder, 'type');
+  if (camundaType === undefined) return 'absent';
+  if (camundaType !== 'external') {
+    report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, owner, `camunda:type="${camundaType}" is not supported; use camunda:type="external" camunda:topic="…"`, 'camunda:type');
     return undefined;
   }
-  const topic = takeExpr(ctx, valueExpr(topicText), el, 'camunda:topic');
-  const priorityText = str(el, 'taskPriority');
-  const priority = priorityText === undefined ? ctx.defaults.camundaTaskPriority : takeExpr(ctx, valueExpr(priorityText, { numeric: true }), el, 'camunda:taskPriority');
+  const topicText = str(holder, 'topic');
+  if (topicText === undefined || topicText.trim() === '') {
+    report(ctx, ModelErrors.INVALID, owner, 'camunda:type="external" needs camunda:topic="…"', 'camunda:topic');
+    return undefined;
+  }
+  const topic = takeExpr(ctx, valueExpr(topicText), owner, 'camunda:topic');
+  const priorityText = str(holder, 'taskPriority');
+  const priority = priorityText === undefined ? ctx.defaults.camundaTaskPriority : takeExpr(ctx, valueExpr(priorityText, { numeric: true }), owner, 'camunda:taskPriority');
   if (topic === undefined || (priorityText !== undefined && priority === undefined)) return undefined;
-  return { ...base, kind, topic, ...(priority !== undefined ? { priority } : {}) };
+  return { topic, ...(priority !== undefined ? { priority } : {}) };
 }
 
-function zeebeJob(el: MElement, def: MElement, base: NodeBaseFields, kind: ExternalTaskNode['kind'], ctx: ProcessContext): ExternalTaskNode | undefined {
+/**
+ * The Zeebe job implementation declared on `owner` (`zeebe:taskDefinition`,
+ * `zeebe:jobPriorityDefinition`): `'absent'` when it has no `zeebe:taskDefinition`;
+ * undefined after reporting a problem.
+ */
+export function zeebeJob(owner: MElement, ctx: ProcessContext): ExternalImplementation | 'absent' | undefined {
+  const def = extensionValues(owner).find((v) => v.$type === 'zeebe:TaskDefinition');
+  if (def === undefined) return 'absent';
   const type = str(def, 'type');
   if (type === undefined || type.trim() === '') {
-    report(ctx, ModelErrors.INVALID, el, 'zeebe:taskDefinition needs type="…"', 'zeebe:taskDefinition');
+    report(ctx, ModelErrors.INVALID, owner, 'zeebe:taskDefinition needs type="…"', 'zeebe:taskDefinition');
     return undefined;
   }
-  const topic = takeExpr(ctx, zeebeValue(type), el, 'zeebe:taskDefinition type');
+  const topic = takeExpr(ctx, zeebeValue(type), owner, 'zeebe:taskDefinition type');
   const retriesText = str(def, 'retries');
   let retries: Expr | undefined = ZEEBE_DEFAULT_RETRIES;
   if (retriesText !== undefined) {
     const r = zeebeValue(retriesText, true);
     if ('expr' in r && r.expr.kind === 'literal' && typeof r.expr.value !== 'number') {
-      report(ctx, ModelErrors.INVALID, el, `zeebe:taskDefinition retries="${retriesText}" is neither a number nor a FEEL expression`, 'zeebe:taskDefinition retries');
+      report(ctx, ModelErrors.INVALID, owner, `zeebe:taskDefinition retries="${retriesText}" is neither a number nor a FEEL expression`, 'zeebe:taskDefinition retries');
       return undefined;
     }
-    retries = takeExpr(ctx, r, el, 'zeebe:taskDefinition retries');
+    retries = takeExpr(ctx, r, owner, 'zeebe:taskDefinition retries');
     if (retries === undefined) return undefined;
   }
-  const prioDef = extensionValues(el).find((v) => v.$type === 'zeebe:JobPriorityDefinition');
+  const prioDef = extensionValues(owner).find((v) => v.$type === 'zeebe:JobPriorityDefinition');
   const prioText = prioDef === undefined ? undefined : str(prioDef, 'priority');
-  const priority = prioText === undefined ? ctx.defaults.zeebeJobPriority : takeExpr(ctx, zeebeValue(prioText, true), el, 'zeebe:jobPriorityDefinition priority');
+  const priority = prioText === undefined ? ctx.defaults.zeebeJobPriority : takeExpr(ctx, zeebeValue(prioText, true), owner, 'zeebe:jobPriorityDefinition priority');
   if (topic === undefined || (prioText !== undefined && priority === undefined)) return undefined;
-  return { ...base, kind, topic, ...(priority !== undefined ? { priority } : {}), retries };
+  return { topic, ...(priority !== undefined ? { priority } : {}), retries };
 }
 
 /** A Zeebe attribute value: `=…` FEEL, else a literal (Zeebe has no JUEL). */

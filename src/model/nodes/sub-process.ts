@@ -20,6 +20,6 @@ export const subProcess: NodeHandler = {
     const scope = ctx.scope(base.id);
     const startEventId = scope?.noneStartEvents.length === 1 ? scope.noneStartEvents[0] : undefined;
     if (scope === undefined || startEventId === undefined) return undefined; // reported by the process compiler
-    return { ...base, kind: 'subProcess', startEventId, children: scope.children };
+    return { ...base, kind: 'subProcess', startEventId, children: scope.children, triggeredByEvent: false, eventSubProcesses: [] };
   },
 };

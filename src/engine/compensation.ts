@@ -1,0 +1,38 @@
+/**
+ * Compensation bookkeeping: a completed activity that has a compensation handler is
+ * remembered in its enclosing scope, newest last, so that a compensation throw event
+ * can run the handlers in reverse order of completion (BPMN 2.0.2 §10.5.4, §13.5.5).
+ */
+import type { Run } from './run.js';
+import type { ActivityInstance } from './types.js';
+
+/** Remembers a completing compensable activity instance in its scope. */
+export function rememberCompensable(run: Run, act: ActivityInstance): void {
+  const scope = act.parent === null ? undefined : run.state.acts[act.parent];
+  if (scope === undefined) return;
+  (scope.done ??= []).push({ el: act.el, id: act.id, ...(act.vars !== undefined ? { vars: { ...act.vars } } : {}) });
+}
+
+/**
+ * Starts the compensation handlers for `activityRef` (or every compensable activity
+ * completed in `scope` and, recursively, in the subprocess instances it remembered), in
+ * reverse order of completion, in the scope where each completed.
+ * @returns the number of handlers started.
+ */
+export function compensate(run: Run, scope: ActivityInstance, activityRef: string | undefined): number {
+  const done = scope.done ?? [];
+  let started = 0;
+  for (let i = done.length - 1; i >= 0; i--) {
+    const d = done[i]!;
+    if (activityRef !== undefined && d.el !== activityRef) continue;
+    const node = run.model.nodes.get(d.el);
+    const handler = node?.compensationHandler === undefined ? undefined : run.model.nodes.get(node.compensationHandler);
+    if (handler === undefined) continue;
+    done.splice(i, 1);
+    const act = run.newAct(handler, scope.id, d.vars !== undefined ? { vars: { ...d.vars } } : {});
+    run.start(act, handler);
+    started++;
+  }
+  if (done.length === 0) delete scope.done;
+  return started;
+}
