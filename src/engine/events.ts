@@ -117,9 +117,14 @@ export function removeSubscriptions(run: Run, act: ActivityInstance, only?: (s: 
   if (run.state.subs !== undefined && Object.keys(run.state.subs).length === 0) delete run.state.subs;
 }
 
-/** Drops one subscription from its owner's list without effects (it fired: the job / delivery is consumed by the runtime). */
+/**
+ * Drops a subscription that fired from its owner's list. A message/signal subscription's
+ * row is removed with the step (`subscriptionRemoved`); a fired timer job is deleted by
+ * the job executor that claimed it (guarded by its lock), so no effect for it.
+ */
 function consume(run: Run, id: string, s: Subscription): void {
   delete run.state.subs![id];
+  if (s.t === 'message' || s.t === 'signal') run.effects.push({ type: 'subscriptionRemoved', subscriptionId: id, time: run.ctx.now });
   const owner = run.state.acts[s.a];
   if (owner?.subs !== undefined) {
     owner.subs = owner.subs.filter((x) => x !== id);

@@ -21,3 +21,5 @@ export type { VariableScope } from './expressions/index.js';
 export { validateExpressions, validateModel } from './validate.js';
 export type { ExpressionProblem } from './validate.js';
 export { visibleVariables } from './variables.js';
+export { schedule as scheduleTimer, nextCycle } from './timers.js';
+export type { TimerSchedule } from './timers.js';

@@ -272,6 +272,7 @@ export class Run {
   /** Ends the process instance. */
   finishProcess(status: 'completed' | 'terminated', reason?: string): void {
     const root = this.state.acts[this.state.id];
+    const finalVariables = root?.vars;
     if (root !== undefined) {
       for (const c of this.children(root.id)) this.cancel(c);
       removeSubscriptions(this, root);
@@ -279,7 +280,14 @@ export class Run {
       delete this.state.acts[root.id];
     }
     this.state.status = status;
-    this.effects.push({ type: 'processEnded', processInstanceId: this.state.id, status, ...(reason !== undefined ? { reason } : {}), time: this.ctx.now });
+    this.effects.push({
+      type: 'processEnded',
+      processInstanceId: this.state.id,
+      status,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(this.state.parent !== undefined ? { variables: { ...(finalVariables ?? {}) } } : {}),
+      time: this.ctx.now,
+    });
   }
 
   /** Cancels an activity instance and everything inside it (BPMN 2.0.2 §13.5.3 interrupting). */

@@ -173,7 +173,15 @@ export type EngineIncidentType = 'expressionFailed' | 'noOutgoingFlow' | 'invali
  */
 export type Effect =
   | { readonly type: 'processStarted'; readonly processInstanceId: string; readonly key: string; readonly businessKey: string | null; readonly time: number }
-  | { readonly type: 'processEnded'; readonly processInstanceId: string; readonly status: 'completed' | 'terminated'; readonly reason?: string; readonly time: number }
+  | {
+      readonly type: 'processEnded';
+      readonly processInstanceId: string;
+      readonly status: 'completed' | 'terminated';
+      readonly reason?: string;
+      /** For a called instance: its process variables at the end (for the call activity's out mappings). */
+      readonly variables?: Variables;
+      readonly time: number;
+    }
   | {
       readonly type: 'activityStarted';
       readonly activityInstanceId: string;

@@ -1,27 +1,38 @@
 /**
  * Compiles one executable `bpmn:process` into a frozen {@link ProcessModel}.
  *
- * Order: collect the flow elements of every scope (the process and its embedded
- * subprocesses) → resolve sequence flows (`PROCOS_MODEL_FLOW_REF_MISSING` when a
- * sourceRef/targetRef is missing or names no flow node of this process) → index
- * incoming/outgoing flows (from the flows, not from moddle's lists) and boundary
- * attachments → compile each node with its kind's handler (unknown kinds →
- * `PROCOS_MODEL_UNSUPPORTED_ELEMENT`) → structural checks (one none start event per
- * scope, default flows, gateways with outgoing flows, no flow into start or boundary
- * events, none out of end events, no flow across a subprocess boundary).
+ * Order: collect the flow elements of every scope (the process, its embedded and event
+ * subprocesses and transactions) and the associations → resolve sequence flows
+ * (`PROCOS_MODEL_FLOW_REF_MISSING` when a sourceRef/targetRef is missing or names no flow
+ * node of this process) → index incoming/outgoing flows (from the flows, not from moddle's
+ * lists), boundary attachments and compensation handlers → compile each node with its
+ * kind's handler (unknown kinds → `PROCOS_MODEL_UNSUPPORTED_ELEMENT`), plus the parts
+ * every activity may have (io mapping, loop, async continuations) → structural checks
+ * (start events per scope, default flows, gateways with outgoing flows, no flow into
+ * start or boundary events, none out of end events, none into or out of event
+ * subprocesses and compensation handlers, no flow across a subprocess boundary, and the
+ * graph checks of structure.ts).
+ *
+ * The model lists the none start event (`startEventId`, '' when the process has only
+ * event start events), the event start events (`eventStartIds`) and the event
+ * subprocesses at process level (`eventSubProcesses`).
  *
  * Source: BPMN 2.0.2 §10.3 (activities), §10.5 (events), §10.6 (gateways), §13 (execution).
  */
+import { compileAsync, RETRY_CYCLE_TYPE } from './async.js';
 import { checkCommon } from './checks.js';
-import { report, takeExpr, type NodeBaseFields, type ProcessContext, type ProcessDefaults } from './context.js';
-import { bool, child, children, extensionValues, idOf, kindOf, str, type MElement } from './element.js';
+import { compensationHandlers } from './compensation.js';
+import { report, takeExpr, type NodeBaseFields, type ProcessContext, type ProcessDefaults, type ScopeKind } from './context.js';
+import { bool, child, children, extensionValues, idOf, kindOf, languageOf, str, type MElement } from './element.js';
 import { ModelErrors } from './errors.js';
 import { conditionExpr, valueExpr } from './expressions.js';
 import { compileIo } from './io.js';
+import { compileLoop } from './loops.js';
 import { zeebeValue } from './nodes/external-task.js';
-import { INERT_FLOW_ELEMENTS, NODE_HANDLERS } from './nodes/index.js';
+import { INERT_FLOW_ELEMENTS, NODE_HANDLERS, SCOPE_TYPES } from './nodes/index.js';
 import type { ParsedDocument } from './parse.js';
 import type { ProblemList } from './problems.js';
+import { checkGraph, checkScopes } from './structure.js';
 import type { FlowNode, ProcessModel, SequenceFlow } from './types.js';
 import type { XmlIndex } from './xml-guard.js';
 
@@ -47,9 +58,11 @@ interface Entry {
 }
 
 interface MutableScope {
+  readonly kind: ScopeKind;
   readonly children: string[];
   readonly noneStartEvents: string[];
   readonly startEvents: string[];
+  readonly eventSubProcesses: string[];
 }
 
 interface Collected {
@@ -57,6 +70,8 @@ interface Collected {
   readonly flows: Entry[];
   /** Data objects and stores: no behaviour, only the common checks. */
   readonly inert: MElement[];
+  /** `bpmn:association` artifacts of every scope (compensation handlers). */
+  readonly associations: MElement[];
   readonly nodeById: Map<string, Entry>;
   readonly scopes: Map<string, MutableScope>;
   readonly seen: Set<string>;
@@ -70,9 +85,9 @@ export function compileProcess(proc: MElement, dctx: DocumentContext): ProcessMo
   const { problems, doc, index } = dctx;
   const before = problems.size;
   const processId = idOf(proc) ?? '';
-  const collected: Collected = { nodes: [], flows: [], inert: [], nodeById: new Map(), scopes: new Map(), seen: new Set([processId]) };
+  const collected: Collected = { nodes: [], flows: [], inert: [], associations: [], nodeById: new Map(), scopes: new Map(), seen: new Set([processId]) };
   const baseCtx = { problems };
-  collect(proc, processId, collected, dctx);
+  collect(proc, processId, 'process', collected, dctx);
 
   const expressionLanguage = str(doc.definitions, 'expressionLanguage');
   const ctx: ProcessContext = {
@@ -95,21 +110,26 @@ export function compileProcess(proc: MElement, dctx: DocumentContext): ProcessMo
     push(incoming, f.targetId, f.id);
   }
   const boundaries = attachBoundaries(collected, ctx);
+  const handlers = compensationHandlers(collected.nodes, collected.nodeById, collected.associations, ctx);
 
   const nodes = new Map<string, FlowNode>();
   for (const entry of collected.nodes) {
+    const handler = handlers.get(entry.id);
     const node = compileNode(entry, ctx, index, {
       incoming: incoming.get(entry.id) ?? [],
       outgoing: outgoing.get(entry.id) ?? [],
       boundaryEvents: boundaries.get(entry.id) ?? [],
+      ...(handler !== undefined ? { compensationHandler: handler } : {}),
     });
     if (node !== undefined) nodes.set(node.id, deepFreeze(node));
   }
-  checkScopes(proc, collected, ctx);
+  checkScopes(collected.scopes, (id) => (id === processId ? proc : collected.nodeById.get(id)?.el), ctx);
+  checkGraph(processId, nodes, flows, new Set(collected.nodeById.keys()), ctx);
 
   if (problems.size !== before) return undefined;
   const processScope = collected.scopes.get(processId);
   const startEventId = processScope?.noneStartEvents[0] ?? '';
+  const eventStartIds = (processScope?.startEvents ?? []).filter((id) => !processScope?.noneStartEvents.includes(id));
   const name = str(proc, 'name');
   const versionTag = str(proc, 'versionTag') ?? zeebeVersionTag(proc);
   return Object.freeze({
@@ -118,8 +138,8 @@ export function compileProcess(proc: MElement, dctx: DocumentContext): ProcessMo
     ...(versionTag !== undefined ? { versionTag } : {}),
     nodes,
     flows,
-    eventSubProcesses: [],
-    eventStartIds: [],
+    eventSubProcesses: Object.freeze([...(processScope?.eventSubProcesses ?? [])]),
+    eventStartIds: Object.freeze(eventStartIds),
     startEventId,
     children: Object.freeze([...(processScope?.children ?? [])]),
   });
@@ -131,10 +151,11 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
   else list.push(value);
 }
 
-/** Walks the flow elements of a scope, recursing into embedded subprocesses. */
-function collect(container: MElement, scopeId: string, acc: Collected, dctx: DocumentContext): void {
-  const scope: MutableScope = { children: [], noneStartEvents: [], startEvents: [] };
+/** Walks the flow elements of a scope, recursing into subprocesses and transactions. */
+function collect(container: MElement, scopeId: string, kind: ScopeKind, acc: Collected, dctx: DocumentContext): void {
+  const scope: MutableScope = { kind, children: [], noneStartEvents: [], startEvents: [], eventSubProcesses: [] };
   acc.scopes.set(scopeId, scope);
+  for (const artifact of children(container, 'artifacts')) if (artifact.$type === 'bpmn:Association') acc.associations.push(artifact);
   for (const el of children(container, 'flowElements')) {
     // Camunda 7 accepts sequence flows without id; give them a stable synthetic one.
     const id = idOf(el) ?? (el.$type === 'bpmn:SequenceFlow' ? `${scopeId}#sequenceFlow${acc.flows.length + 1}` : undefined);
@@ -164,7 +185,11 @@ function collect(container: MElement, scopeId: string, acc: Collected, dctx: Doc
       scope.startEvents.push(id);
       if (children(el, 'eventDefinitions').length === 0 && children(el, 'eventDefinitionRef').length === 0) scope.noneStartEvents.push(id);
     }
-    if (el.$type === 'bpmn:SubProcess' && bool(el, 'triggeredByEvent') !== true) collect(el, id, acc, dctx);
+    if (SCOPE_TYPES.has(el.$type)) {
+      const eventSubProcess = bool(el, 'triggeredByEvent') === true;
+      if (eventSubProcess) scope.eventSubProcesses.push(id);
+      collect(el, id, eventSubProcess ? 'eventSubProcess' : el.$type === 'bpmn:Transaction' ? 'transaction' : 'subProcess', acc, dctx);
+    }
   }
 }
 
@@ -230,7 +255,7 @@ function compileFlows(collected: Collected, ctx: ProcessContext, index: XmlIndex
       if (resource !== undefined) {
         report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `conditions from an external resource (camunda:resource="${resource}") are not supported`, 'camunda:resource');
       } else {
-        condition = takeExpr(ctx, conditionExpr(str(ce, 'body') ?? '', str(ce, 'language'), ctx.expressionLanguage), el, 'conditionExpression');
+        condition = takeExpr(ctx, conditionExpr(str(ce, 'body') ?? '', languageOf(ce), ctx.expressionLanguage), el, 'conditionExpression');
       }
     }
     if (sourceId === undefined || targetId === undefined) continue;
@@ -288,6 +313,10 @@ function attachBoundaries(collected: Collected, ctx: ProcessContext): Map<string
       report(ctx, ModelErrors.INVALID, el, `the boundary event is in scope "${scopeId}" but its activity "${target.id}" is in "${target.scopeId}"`, 'attachedToRef');
       continue;
     }
+    if (bool(ref, 'triggeredByEvent') === true) {
+      report(ctx, ModelErrors.INVALID, el, `attachedToRef="${target.id}" is an event subprocess, which cannot carry boundary events`, 'attachedToRef');
+      continue;
+    }
     push(out, target.id, id);
   }
   return out;
@@ -302,7 +331,7 @@ function compileNode(
   entry: Entry,
   ctx: ProcessContext,
   index: XmlIndex,
-  links: { incoming: readonly string[]; outgoing: readonly string[]; boundaryEvents: readonly string[] },
+  links: { incoming: readonly string[]; outgoing: readonly string[]; boundaryEvents: readonly string[]; compensationHandler?: string },
 ): FlowNode | undefined {
   const { el, id, scopeId } = entry;
   const handler = NODE_HANDLERS.get(el.$type);
@@ -311,9 +340,11 @@ function compileNode(
     return undefined;
   }
   const before = ctx.problems.size;
-  checkCommon(el, ctx, handler.consumes);
+  checkCommon(el, ctx, [...(handler.consumes ?? []), RETRY_CYCLE_TYPE]);
   structural(el, links, ctx);
   const io = compileIo(el, ctx);
+  const loop = compileLoop(el, ctx);
+  const async = compileAsync(el, ctx);
   const defaultFlow = defaultFlowOf(el, links.outgoing, ctx);
   const name = str(el, 'name');
   const pos = positionOf(index, id);
@@ -326,6 +357,10 @@ function compileNode(
     ...(defaultFlow !== undefined ? { defaultFlow } : {}),
     boundaryEvents: links.boundaryEvents,
     ...(io !== undefined ? { io } : {}),
+    ...(loop !== undefined ? { loop } : {}),
+    ...(async !== undefined ? { async } : {}),
+    ...(el['isForCompensation'] === true ? { isForCompensation: true } : {}),
+    ...(links.compensationHandler !== undefined ? { compensationHandler: links.compensationHandler } : {}),
     ...pos,
   };
   const node = handler.compile(el, base, ctx);
@@ -357,22 +392,13 @@ function structural(el: MElement, links: { incoming: readonly string[]; outgoing
   if (kind === 'endEvent' && links.outgoing.length > 0) {
     report(ctx, ModelErrors.INVALID, el, `an end event cannot have outgoing sequence flows (${links.outgoing.join(', ')})`, 'outgoing');
   }
-  if ((kind === 'exclusiveGateway' || kind === 'parallelGateway') && links.outgoing.length === 0) {
+  if (kind.endsWith('Gateway') && links.outgoing.length === 0) {
     report(ctx, ModelErrors.INVALID, el, 'a gateway needs at least one outgoing sequence flow', 'outgoing');
   }
-}
-
-/** Exactly one none start event in the process and in each embedded subprocess. */
-function checkScopes(proc: MElement, collected: Collected, ctx: ProcessContext): void {
-  for (const [scopeId, scope] of collected.scopes) {
-    const el = scopeId === ctx.processId ? proc : collected.nodeById.get(scopeId)?.el;
-    if (el === undefined) continue;
-    const what = scopeId === ctx.processId ? 'process' : 'subprocess';
-    if (scope.startEvents.length === 0) {
-      report(ctx, ModelErrors.INVALID, el, `the ${what} has no start event; add one none <startEvent>`, 'startEvent');
-    } else if (scope.noneStartEvents.length > 1) {
-      report(ctx, ModelErrors.INVALID, el, `the ${what} has ${scope.noneStartEvents.length} none start events (${scope.noneStartEvents.join(', ')}); exactly one is allowed`, 'startEvent');
-    }
+  const noFlows = bool(el, 'triggeredByEvent') === true ? 'an event subprocess' : el['isForCompensation'] === true ? 'a compensation handler (isForCompensation="true")' : undefined;
+  const flows = [...links.incoming, ...links.outgoing];
+  if (noFlows !== undefined && flows.length > 0) {
+    report(ctx, ModelErrors.INVALID, el, `${noFlows} cannot have incoming or outgoing sequence flows (${flows.join(', ')})`, links.incoming.length > 0 ? 'incoming' : 'outgoing');
   }
 }
 

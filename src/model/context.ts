@@ -73,17 +73,22 @@ export function reportId(ctx: Pick<ProcessContext, 'problems'>, spec: ErrorSpec,
 
 /**
  * The element a reference property names (`messageRef`, `signalRef` …), checked to be of
- * `type` (moddle type, e.g. `bpmn:Message`). Returns `'absent'` when the property is not
- * written; undefined after reporting `PROCOS_MODEL_INVALID` on `owner` when it names
+ * `type` (moddle type, e.g. `bpmn:Message`). A qualified id (`tns:newInvoice`) names the
+ * element whose id is its local part. Returns `'absent'` when the property is not written; undefined after reporting `PROCOS_MODEL_INVALID` on `owner` when it names
  * nothing or an element of another type.
  */
 export function refTo(ctx: ProcessContext, owner: MElement, holder: MElement, prop: string, type: string): MElement | 'absent' | undefined {
-  const ref = child(holder, prop);
+  let ref = child(holder, prop);
   if (ref === undefined) {
     const raw = ctx.doc.unresolved(holder, prop);
     if (raw === undefined) return 'absent';
-    report(ctx, ModelErrors.INVALID, owner, `${prop}="${raw}" names no element`, prop);
-    return undefined;
+    // a qualified reference (`tns:newInvoice`), as Camunda 7 accepts it: the local part is the id
+    const local = raw.includes(':') ? ctx.doc.byId(raw.slice(raw.indexOf(':') + 1)) : undefined;
+    if (local === undefined) {
+      report(ctx, ModelErrors.INVALID, owner, `${prop}="${raw}" names no element`, prop);
+      return undefined;
+    }
+    ref = local;
   }
   if (ref.$type !== type) {
     report(ctx, ModelErrors.INVALID, owner, `${prop}="${idOf(ref) ?? '?'}" names a ${kindOf(ref)}, not a ${kindOf({ $type: type })}`, prop);

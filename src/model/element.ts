@@ -44,6 +44,14 @@ export function children(el: MElement, prop: string): readonly MElement[] {
   return Array.isArray(v) ? v.filter(isElement) : [];
 }
 
+/**
+ * The `language` of an expression element: a property of `bpmn:FormalExpression`, or an
+ * unknown attribute of a plain `bpmn:Expression` written without `xsi:type`.
+ */
+export function languageOf(el: MElement): string | undefined {
+  return str(el, 'language') ?? el.$attrs?.['language'];
+}
+
 /** The values of `<extensionElements>`, empty when absent. */
 export function extensionValues(el: MElement): readonly MElement[] {
   const ext = child(el, 'extensionElements');

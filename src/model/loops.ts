@@ -27,7 +27,7 @@
  */
 import { checkDefinitionExtensions } from './checks.js';
 import { report, takeExpr, type ProcessContext } from './context.js';
-import { bool, child, extensionValues, idOf, kindOf, str, type MElement } from './element.js';
+import { bool, child, extensionValues, idOf, kindOf, languageOf, str, type MElement } from './element.js';
 import { ModelErrors } from './errors.js';
 import { conditionExpr, juelExpr, valueExpr } from './expressions.js';
 import type { Expr, LoopCharacteristics } from './types.js';
@@ -85,7 +85,7 @@ function multiInstance(el: MElement, loop: MElement, ctx: ProcessContext): LoopC
 
   const completion = child(loop, 'completionCondition');
   if (completion !== undefined) {
-    const e = takeExpr(ctx, conditionExpr(str(completion, 'body') ?? '', str(completion, 'language'), ctx.expressionLanguage), el, attr('completionCondition'));
+    const e = takeExpr(ctx, conditionExpr(str(completion, 'body') ?? '', languageOf(completion), ctx.expressionLanguage), el, attr('completionCondition'));
     if (e !== undefined) out.completionCondition = e;
   }
   if (out.loopCardinality === undefined && out.collection === undefined && ctx.problems.size === before) {
@@ -173,7 +173,7 @@ function standardLoop(el: MElement, loop: MElement, ctx: ProcessContext): LoopCh
   checkDefinitionExtensions(loop, el, ctx);
   const condition = child(loop, 'loopCondition');
   const loopCondition =
-    condition === undefined ? undefined : takeExpr(ctx, conditionExpr(str(condition, 'body') ?? '', str(condition, 'language'), ctx.expressionLanguage), el, 'standardLoopCharacteristics loopCondition');
+    condition === undefined ? undefined : takeExpr(ctx, conditionExpr(str(condition, 'body') ?? '', languageOf(condition), ctx.expressionLanguage), el, 'standardLoopCharacteristics loopCondition');
   const max = loop['loopMaximum'];
   if (max !== undefined && (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 0)) {
     report(ctx, ModelErrors.INVALID, el, `loopMaximum="${String(max)}" must be a non-negative integer`, 'loopMaximum');

@@ -43,6 +43,8 @@ export interface ParsedDocument {
    * `property` is the local name (no prefix).
    */
   unresolved(el: MElement, property: string): string | undefined;
+  /** The element with this `id` anywhere in the document, or undefined. */
+  byId(id: string): MElement | undefined;
   /** Unknown or malformed content, in document order. */
   readonly unparsable: readonly UnparsableContent[];
 }
@@ -83,9 +85,14 @@ export async function parseBpmn(index: XmlIndex, file: string | undefined): Prom
   const refs = new Map<MElement, Map<string, string>>();
   const unparsable: UnparsableContent[] = [];
   for (const w of result.warnings) classify(w, refs, unparsable);
+  const byId = result.elementsById;
   return {
     definitions: root,
     unresolved: (el, property) => refs.get(el)?.get(property),
+    byId: (id) => {
+      const el = Object.hasOwn(byId, id) ? byId[id] : undefined;
+      return isElement(el) ? el : undefined;
+    },
     unparsable,
   };
 }

@@ -13,6 +13,9 @@
  * 5. An index of element start positions (1-based line/column of the `<`), by `id` and
  *    by offset, so problems can name positions (moddle keeps none).
  * 6. The root must be BPMN 2.0 `definitions` → otherwise `PROCOS_MODEL_INVALID`.
+ * 7. Whitespace around `=` in attributes (`source ="x"`, allowed by XML 1.0 §3.1 [25] Eq)
+ *    is moved after the value, because bpmn-moddle's parser refuses it; each tag keeps its
+ *    length, so every element keeps its position.
  *
  * Source: XML 1.0 §2.8 (document type declaration), §4 (entities); BPMN 2.0.2 §8.2
  * (definitions, namespace `http://www.omg.org/spec/BPMN/20100524/MODEL`).
@@ -196,6 +199,8 @@ function scan(text: string, file: string | undefined): XmlIndex {
   let declaresActivitiNamespace = false;
   let rootChecked = false;
   let tagOffset = 0;
+  /** Start tags with whitespace around an attribute's `=`: [start, end) offsets. */
+  const loose: [number, number][] = [];
 
   const parser = new SaxesParser({ xmlns: true, position: true });
   parser.on('doctype', () => {
@@ -232,6 +237,8 @@ function scan(text: string, file: string | undefined): XmlIndex {
     offsets.push(tagOffset);
     starts.push(start);
     stack.push(frame);
+    const end = Math.min(parser.position, text.length);
+    if (LOOSE_EQ.test(text.slice(tagOffset, end))) loose.push([tagOffset, end]);
   });
   parser.on('closetag', () => {
     stack.pop();
@@ -252,7 +259,7 @@ function scan(text: string, file: string | undefined): XmlIndex {
   }
 
   return {
-    text,
+    text: tightenAll(text, loose),
     positionOf: (id) => byId.get(id),
     elementAt: (line, column) => {
       const lineStart = lines[line - 1];
@@ -263,6 +270,30 @@ function scan(text: string, file: string | undefined): XmlIndex {
     duplicateIds,
     declaresActivitiNamespace,
   };
+}
+
+const LOOSE_EQ = /\s=|=\s/;
+const ATTRIBUTE = /([^\s=<>"'/]+)(\s*)=(\s*)("[^"]*"|'[^']*')/g;
+
+/** Rewrites the given start tags with {@link tightenAttributes}. */
+function tightenAll(text: string, spans: readonly (readonly [number, number])[]): string {
+  if (spans.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const [start, end] of spans) {
+    out += text.slice(at, start) + tightenAttributes(text.slice(start, end));
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * `<a x = "1">` → `<a x="1"  >`: the whitespace around each attribute's `=` moves after
+ * its value, so the tag keeps its length. The tag is well formed (saxes read it), so every
+ * attribute matches from its name and no match starts inside a value.
+ */
+export function tightenAttributes(tag: string): string {
+  return tag.replace(ATTRIBUTE, (_m: string, name: string, before: string, after: string, value: string) => `${name}=${value}${before}${after}`);
 }
 
 /** The root element must be `definitions` in the BPMN 2.0 model namespace. */

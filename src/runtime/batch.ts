@@ -13,6 +13,9 @@ import type {
   HistoricVariableUpdate,
   IncidentResolve,
   InstanceWrite,
+  JobDelete,
+  NewJob,
+  NewSubscription,
   NewExternalTask,
   NewIncident,
   NewUserTask,
@@ -41,6 +44,10 @@ export interface BatchBuilder {
   incidentResolves: IncidentResolve[];
   variableUpserts: VariableWrite[];
   variableDeletes: VariableDelete[];
+  subscriptionInserts: NewSubscription[];
+  subscriptionDeletes: string[];
+  jobInserts: NewJob[];
+  jobDeletes: JobDelete[];
   processStarts: HistoricProcessStart[];
   processEnds: HistoricProcessEnd[];
   activityStarts: HistoricActivityStart[];
@@ -50,6 +57,8 @@ export interface BatchBuilder {
   topics: Set<string>;
   /** External task ids removed by interruption (their open incidents must be resolved). */
   removedTasks: string[];
+  /** Due times of jobs created (to wake the job executor after commit). */
+  jobDue: number[];
 }
 
 /** An empty builder. */
@@ -64,6 +73,10 @@ export function newBatch(): BatchBuilder {
     incidentResolves: [],
     variableUpserts: [],
     variableDeletes: [],
+    subscriptionInserts: [],
+    subscriptionDeletes: [],
+    jobInserts: [],
+    jobDeletes: [],
     processStarts: [],
     processEnds: [],
     activityStarts: [],
@@ -71,6 +84,7 @@ export function newBatch(): BatchBuilder {
     variableUpdates: [],
     topics: new Set(),
     removedTasks: [],
+    jobDue: [],
   };
 }
 
@@ -87,6 +101,10 @@ export function toWriteBatch(b: BatchBuilder): WriteBatch {
     incidentResolves: opt(b.incidentResolves),
     variableUpserts: opt(b.variableUpserts),
     variableDeletes: opt(b.variableDeletes),
+    subscriptionInserts: opt(b.subscriptionInserts),
+    subscriptionDeletes: opt(b.subscriptionDeletes),
+    jobInserts: opt(b.jobInserts),
+    jobDeletes: opt(b.jobDeletes),
     history: {
       processStarts: opt(b.processStarts),
       processEnds: opt(b.processEnds),
@@ -169,6 +187,19 @@ export function addCommandResult(b: BatchBuilder, ref: InstanceRef, state: Insta
         break;
       case 'incidentResolved':
         b.incidentResolves.push({ id: e.incidentId, time: e.time });
+        break;
+      case 'subscriptionCreated':
+        b.subscriptionInserts.push({ id: e.subscriptionId, processInstanceId: pi, activityInstanceId: e.activityInstanceId, elementId: e.elementId, eventType: e.eventType, name: e.name, correlationKey: e.correlationKey, createdTime: e.time });
+        break;
+      case 'subscriptionRemoved':
+        b.subscriptionDeletes.push(e.subscriptionId);
+        break;
+      case 'jobCreated':
+        b.jobInserts.push({ id: e.jobId, processInstanceId: pi, processDefinitionId: ref.processDefinitionId, activityInstanceId: e.activityInstanceId, elementId: e.elementId, type: e.jobType, dueTime: e.dueTime, retries: e.retries, createdTime: e.time });
+        b.jobDue.push(e.dueTime);
+        break;
+      case 'jobRemoved':
+        b.jobDeletes.push({ id: e.jobId });
         break;
       case 'variableSet':
         b.variableUpserts.push({ processInstanceId: pi, scopeId: e.scopeId, name: e.name, value: e.value });

@@ -24,6 +24,10 @@ export const RuntimeErrors = {
   BAD_ARGUMENT: { code: 'PROCOS_RUNTIME_BAD_ARGUMENT', status: 400 },
   /** A command kept meeting concurrent changes of the same instance and gave up. details: {processInstanceId, attempts} */
   CONFLICT: { code: 'PROCOS_RUNTIME_CONFLICT', status: 409 },
+  /** A message matched no subscription and no message start event (Camunda MismatchingMessageCorrelationException). details: {messageName} */
+  MESSAGE_NOT_CORRELATED: { code: 'PROCOS_RUNTIME_MESSAGE_NOT_CORRELATED', status: 400 },
+  /** A message matched more than one subscription or start event and `all` was not set. details: {messageName, matches} */
+  MESSAGE_AMBIGUOUS: { code: 'PROCOS_RUNTIME_MESSAGE_AMBIGUOUS', status: 400 },
   /** The runtime was closed. */
   CLOSED: { code: 'PROCOS_RUNTIME_CLOSED', status: 503 },
 } as const satisfies Record<string, ErrorSpec>;

@@ -2,11 +2,13 @@
  * The runtime layer: applies commands to process instances in store transactions,
  * the external-task queue with long polling, incidents and history.
  */
-export { Runtime, FAILED_EXTERNAL_TASK, isBpmnResourceName } from './runtime.js';
+export { Runtime, FAILED_EXTERNAL_TASK, TIMER_START, isBpmnResourceName } from './runtime.js';
 export type {
   DeployRequest,
   DeployResourceInput,
   FailureInput,
+  MessageCorrelationInput,
+  MessageCorrelationResult,
   FetchAndLockInput,
   FetchTopicInput,
   LockedExternalTask,
@@ -16,3 +18,5 @@ export type {
 } from './runtime.js';
 export { RuntimeErrors } from './errors.js';
 export { TopicNotifier } from './notifier.js';
+export { runJavaScript } from './scripts.js';
+export type { ScriptLimits, ScriptOutcome } from './scripts.js';

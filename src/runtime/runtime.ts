@@ -13,14 +13,17 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { ProcosError, isProcosError } from '../common/errors.js';
 import type { JsonValue, Variables } from '../common/json.js';
-import { execute, validateModel, visibleVariables } from '../engine/index.js';
+import { nextCycle, scheduleTimer, validateModel, visibleVariables } from '../engine/index.js';
 import type { Command, InstanceState } from '../engine/index.js';
 import { compileBpmn, formatProblem } from '../model/index.js';
 import type { Problem } from '../model/index.js';
 import type { ProcessModel } from '../model/index.js';
 import { StoreErrors } from '../store/index.js';
-import type { DeployResult, ExternalTaskRecord, InstanceRecord, ProcessDefinitionRecord, Store } from '../store/index.js';
-import { addCommandResult, newBatch, toWriteBatch } from './batch.js';
+import type { DeployResult, ExternalTaskRecord, InstanceRecord, JobRecord, ProcessDefinitionRecord, Store } from '../store/index.js';
+import { newBatch, toWriteBatch } from './batch.js';
+import { runStep } from './step.js';
+import type { StepDeps, Work } from './step.js';
+import type { ScriptLimits } from './scripts.js';
 import type { BatchBuilder } from './batch.js';
 import { RuntimeErrors } from './errors.js';
 import { ModelCache } from './model-cache.js';
@@ -36,6 +39,42 @@ export interface RuntimeOptions {
   maxBpmnBytes?: number;
   /** How often a command is re-run after revision conflicts before giving up. @default 50 */
   maxConflictRetries?: number;
+  /** Limits of script tasks' JavaScript. @default 1000 ms, 32 MiB */
+  scriptLimits?: ScriptLimits;
+  /** This runtime's id as job lock owner. @default a new unique id */
+  nodeId?: string;
+}
+
+/** Input of {@link Runtime.correlateMessage} (Camunda 7 CorrelationMessageDto). */
+export interface MessageCorrelationInput {
+  messageName: string;
+  businessKey?: string;
+  processInstanceId?: string;
+  /** Process variables that must equal these values. */
+  correlationKeys?: Variables;
+  /** Zeebe-style correlation key of the subscription. */
+  correlationKey?: string;
+  /** Variables set on delivery. */
+  processVariables?: Variables;
+  /** Correlate to every match. @default false */
+  all?: boolean;
+}
+
+/** One delivery of a message. */
+export interface MessageCorrelationResult {
+  resultType: 'Execution' | 'ProcessDefinition';
+  processInstanceId: string;
+  processDefinitionId: string;
+  activityId: string;
+}
+
+/** Job type of timer start events (definition-level jobs). */
+export const TIMER_START = 'timer-start';
+
+/** Appends the array fields of `from` to `into` (guarded writes prepared before a step). */
+function mergeBatch(into: BatchBuilder, from: BatchBuilder): void {
+  const i = into as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(from)) if (Array.isArray(v)) (i[k] as unknown[]).push(...(v as unknown[]));
 }
 
 /** A resource to deploy. */
@@ -58,6 +97,8 @@ export interface StartRequest {
   key?: string;
   businessKey?: string | null;
   variables?: Variables;
+  /** Start at this message/signal/timer start event instead of the none start event. */
+  startEventId?: string;
 }
 
 /** A started instance. */
@@ -168,7 +209,11 @@ export class Runtime {
   private readonly newId: () => string;
   private readonly maxBpmnBytes: number | undefined;
   private readonly maxConflictRetries: number;
+  private readonly scriptLimits: ScriptLimits;
   private closed = false;
+  private jobTimer: ReturnType<typeof setTimeout> | undefined;
+  /** This runtime's id as a job lock owner. */
+  readonly nodeId: string;
 
   constructor(store: Store, options: RuntimeOptions = {}) {
     this.store = store;
@@ -177,6 +222,8 @@ export class Runtime {
     this.newId = options.newId ?? uuidv7;
     this.maxBpmnBytes = options.maxBpmnBytes;
     this.maxConflictRetries = options.maxConflictRetries ?? 50;
+    this.scriptLimits = options.scriptLimits ?? {};
+    this.nodeId = options.nodeId ?? `node-${uuidv7()}`;
   }
 
   /** Current time of this runtime's clock, epoch ms. */
@@ -227,6 +274,7 @@ export class Runtime {
       time: this.clock(),
     });
     result.definitions.forEach((d, i) => this.models.put(d.id, compiled[i]!.model));
+    if (!result.duplicate) await this.scheduleTimerStarts(result.definitions.filter((d) => d.deploymentId === result.deployment.id));
     return result;
   }
 
@@ -245,22 +293,22 @@ export class Runtime {
   async startInstance(request: StartRequest): Promise<StartedInstance> {
     this.open();
     const def = await this.definition(request);
-    const model = await this.models.get(def.id);
     const id = this.newId();
     const variables: Variables = { ...(request.variables ?? {}) };
     if (variables.correlationId === undefined) variables.correlationId = id;
-    const now = this.clock();
-    const result = execute(model, null, { type: 'start', processInstanceId: id, businessKey: request.businessKey ?? null, variables }, { now, newId: this.newId });
-    const b = newBatch();
-    addCommandResult(b, { processDefinitionId: def.id, processDefinitionKey: def.key, revision: null }, result.state, result.effects, now);
-    await this.commit(b);
+    const states = await this.step({
+      kind: 'start',
+      def,
+      command: { type: 'start', processInstanceId: id, businessKey: request.businessKey ?? null, variables, ...(request.startEventId !== undefined ? { startEventId: request.startEventId } : {}) },
+    });
+    const state = states.get(id)!;
     return {
       id,
       processDefinitionId: def.id,
       processDefinitionKey: def.key,
-      businessKey: result.state.businessKey,
-      status: result.state.status,
-      variables: visibleVariables(result.state, id, true),
+      businessKey: state.businessKey,
+      status: state.status,
+      variables: visibleVariables(state, id, true),
     };
   }
 
@@ -302,25 +350,45 @@ export class Runtime {
    */
   private async onInstance(id: string, prepare: (rec: InstanceRecord, b: BatchBuilder) => { command: Command } | Promise<{ command: Command }>): Promise<InstanceState> {
     this.open();
+    let command: Command | undefined;
+    const states = await this.step(
+      async () => {
+        const rec = await this.getInstance(id);
+        const guards = newBatch();
+        command = (await prepare(rec, guards)).command;
+        return { work: { kind: 'command', instanceId: id, command }, guards };
+      },
+    );
+    return states.get(id) ?? (await this.getInstance(id)).state as unknown as InstanceState;
+  }
+
+  /**
+   * Runs one durable step (see step.ts) and commits it, re-running it after a revision
+   * conflict. `work` is either fixed or built anew for each attempt (with guarded writes
+   * to add to the batch).
+   * @returns the final states of the instances the step touched.
+   */
+  private async step(work: Work | (() => Promise<{ work: Work; guards?: BatchBuilder }>)): Promise<Map<string, InstanceState>> {
     for (let attempt = 0; ; attempt++) {
-      const rec = await this.getInstance(id);
-      const b = newBatch();
-      const { command } = await prepare(rec, b);
-      const model = await this.models.get(rec.processDefinitionId);
-      const now = this.clock();
-      const result = execute(model, rec.state as unknown as InstanceState, command, { now, newId: this.newId });
-      addCommandResult(b, { processDefinitionId: rec.processDefinitionId, processDefinitionKey: rec.processDefinitionKey, revision: rec.revision, superInstanceId: rec.superInstanceId }, result.state, result.effects, now);
+      const built = typeof work === 'function' ? await work() : { work };
+      const { batch, states } = await runStep(this.stepDeps, built.work, (b) => {
+        if (built.guards !== undefined) mergeBatch(b, built.guards);
+      });
       try {
-        await this.commit(b);
-        return result.state;
+        await this.commit(batch);
+        return states;
       } catch (e) {
-        if (isProcosError(e, StoreErrors.REVISION_CONFLICT) && attempt < this.maxConflictRetries) continue;
+        if ((isProcosError(e, StoreErrors.REVISION_CONFLICT) || isProcosError(e, StoreErrors.BUSY)) && attempt < this.maxConflictRetries) continue;
         if (isProcosError(e, StoreErrors.REVISION_CONFLICT)) {
-          throw new ProcosError(RuntimeErrors.CONFLICT, `process instance ${id} kept changing concurrently; gave up after ${attempt + 1} attempts`, { processInstanceId: id, attempts: attempt + 1 }, { cause: e });
+          throw new ProcosError(RuntimeErrors.CONFLICT, `a process instance kept changing concurrently; gave up after ${attempt + 1} attempts`, { attempts: attempt + 1 }, { cause: e });
         }
         throw e;
       }
     }
+  }
+
+  private get stepDeps(): StepDeps {
+    return { store: this.store, model: (id) => this.models.get(id), now: () => this.clock(), newId: this.newId, scriptLimits: this.scriptLimits };
   }
 
   /** Commits a batch, resolving incidents of interrupted external tasks, then wakes fetchers. */
@@ -330,7 +398,11 @@ export class Runtime {
     }
     await this.store.commit(toWriteBatch(b));
     if (b.topics.size > 0) this.notifier.notify(b.topics);
+    if (b.jobDue.length > 0) this.onJobsCreated?.(Math.min(...b.jobDue));
   }
+
+  /** Called after a commit that created jobs, with the earliest due time (the job executor listens). */
+  onJobsCreated: ((dueTime: number) => void) | undefined;
 
   // ------------------------------------------------------------------ external tasks
 
@@ -577,6 +649,173 @@ export class Runtime {
 
   // ------------------------------------------------------------------ lifecycle
 
+  // ------------------------------------------------------------------ messages, signals, jobs
+
+  /**
+   * Correlates a message (Camunda 7 `POST /message`): to the waiting message
+   * subscriptions of that name (filtered by business key, process instance id, Zeebe
+   * correlation key, and process variables equal to `correlationKeys`), or to message
+   * start events of the latest process definitions. One match, or `all`.
+   * @throws PROCOS_RUNTIME_MESSAGE_NOT_CORRELATED nothing matches;
+   *   PROCOS_RUNTIME_MESSAGE_AMBIGUOUS several match and `all` is not set.
+   */
+  async correlateMessage(input: MessageCorrelationInput): Promise<MessageCorrelationResult[]> {
+    this.open();
+    const name = input.messageName;
+    if (typeof name !== 'string' || name === '') throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, 'messageName must be a non-empty string', { field: 'messageName' });
+    const found = await this.store.listSubscriptions(
+      {
+        eventType: 'message',
+        name,
+        ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}),
+        ...(input.processInstanceId !== undefined ? { processInstanceId: input.processInstanceId } : {}),
+        ...(input.correlationKey !== undefined ? { correlationKey: input.correlationKey } : {}),
+      },
+      { maxResults: 100_000 },
+    );
+    const subs = [];
+    for (const s of found) {
+      if (input.correlationKeys !== undefined) {
+        const rec = await this.store.getInstance(s.processInstanceId);
+        const vars = rec === null ? {} : visibleVariables(rec.state as unknown as InstanceState, s.processInstanceId, true);
+        if (!Object.entries(input.correlationKeys).every(([k, v]) => JSON.stringify(vars[k]) === JSON.stringify(v))) continue;
+      }
+      subs.push(s);
+    }
+    const starts: { def: ProcessDefinitionRecord; startEventId: string }[] = [];
+    if (input.processInstanceId === undefined && input.correlationKeys === undefined) {
+      for (const def of await this.store.listProcessDefinitions({ latestOnly: true }, { maxResults: 100_000 })) {
+        const model = await this.models.get(def.id);
+        for (const id of model.eventStartIds) {
+          const n = model.nodes.get(id);
+          if (n?.kind === 'startEvent' && n.event.type === 'message' && n.event.messageName.kind === 'literal' && n.event.messageName.value === name) starts.push({ def, startEventId: id });
+        }
+      }
+    }
+    const total = subs.length + starts.length;
+    if (total === 0) throw new ProcosError(RuntimeErrors.MESSAGE_NOT_CORRELATED, `Cannot correlate message '${name}': No process definition or execution matches the parameters`, { messageName: name });
+    if (total > 1 && input.all !== true) throw new ProcosError(RuntimeErrors.MESSAGE_AMBIGUOUS, `Cannot correlate message '${name}': ${total} executions or start events match the parameters; send with all=true to correlate to all of them`, { messageName: name, matches: total });
+    const results: MessageCorrelationResult[] = [];
+    for (const s of subs) {
+      const guards = newBatch();
+      guards.subscriptionDeletes.push(s.id);
+      await this.step(async () => ({ work: { kind: 'command', instanceId: s.processInstanceId, command: { type: 'trigger', subscriptionId: s.id, ...(input.processVariables !== undefined ? { variables: input.processVariables } : {}) } }, guards }));
+      results.push({ resultType: 'Execution', processInstanceId: s.processInstanceId, processDefinitionId: s.processDefinitionId, activityId: s.elementId });
+    }
+    for (const st of starts) {
+      const pi = await this.startInstance({ definitionId: st.def.id, startEventId: st.startEventId, ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}), ...(input.processVariables !== undefined ? { variables: input.processVariables } : {}) });
+      results.push({ resultType: 'ProcessDefinition', processInstanceId: pi.id, processDefinitionId: st.def.id, activityId: st.startEventId });
+    }
+    return results;
+  }
+
+  /**
+   * Broadcasts a signal (Camunda 7 `POST /signal`): every waiting signal subscription of
+   * that name, in every instance, is triggered, and every latest definition with a
+   * signal start event of that name is started; all in one transaction.
+   */
+  async broadcastSignal(name: string, variables: Variables = {}): Promise<void> {
+    this.open();
+    if (typeof name !== 'string' || name === '') throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, 'the signal name must be a non-empty string', { field: 'name' });
+    await this.step({ kind: 'signal', name, variables });
+  }
+
+  /** Completes a message-less receive task waiting at `activityInstanceId` (Camunda `runtimeService.signal`). */
+  async signalActivity(processInstanceId: string, activityInstanceId: string, variables?: Variables): Promise<void> {
+    await this.onInstance(processInstanceId, () => ({ command: { type: 'signalActivity', activityInstanceId, ...(variables !== undefined ? { variables } : {}) } }));
+  }
+
+  /**
+   * Runs the jobs due now (timers, async continuations, timer start events), each in
+   * its own step, claimed in one statement so that no two runtimes run the same job.
+   * A job whose step fails is retried later (retries − 1, after 10 s); at 0 an incident
+   * `failedJob` is raised.
+   * @returns the number of jobs claimed.
+   */
+  async runDueJobs(maxJobs = 50): Promise<number> {
+    this.open();
+    const jobs = await this.store.acquireJobs({ lockOwner: this.nodeId, maxJobs, lockDuration: 5 * 60_000, now: this.clock() });
+    for (const job of jobs) await this.runJob(job);
+    return jobs.length;
+  }
+
+  private async runJob(job: JobRecord): Promise<void> {
+    const guards = newBatch();
+    guards.jobDeletes.push({ id: job.id, expectedLockOwner: this.nodeId });
+    try {
+      if (job.type === TIMER_START) {
+        const payload = job.payload as { startEventId: string; repeat?: { cycle: string; remaining: number | null } } | null;
+        const def = job.processDefinitionId === null ? null : await this.store.getProcessDefinition(job.processDefinitionId);
+        if (def === null || payload === null) return;
+        if (payload.repeat !== undefined && (payload.repeat.remaining === null || payload.repeat.remaining > 0)) {
+          const r = payload.repeat;
+          guards.jobInserts.push({ id: this.newId(), processInstanceId: null, processDefinitionId: def.id, elementId: payload.startEventId, type: TIMER_START, dueTime: nextCycle(r.cycle, job.dueTime), payload: { startEventId: payload.startEventId, repeat: { cycle: r.cycle, remaining: r.remaining === null ? null : r.remaining - 1 } }, createdTime: this.clock() });
+        }
+        const id = this.newId();
+        await this.step(async () => ({ work: { kind: 'start', def, command: { type: 'start', processInstanceId: id, variables: { correlationId: id }, startEventId: payload.startEventId } }, guards }));
+      } else if (job.processInstanceId !== null) {
+        const command: Command = job.type === 'async' ? { type: 'continueAsync', jobId: job.id } : { type: 'trigger', subscriptionId: job.id };
+        await this.step(async () => ({ work: { kind: 'command', instanceId: job.processInstanceId!, command }, guards }));
+      }
+    } catch (e) {
+      const retries = (job.retries ?? 3) - 1;
+      const now = this.clock();
+      const message = e instanceof Error ? e.message : String(e);
+      const incidents =
+        retries <= 0 && job.processInstanceId !== null
+          ? [{ id: this.newId(), type: 'failedJob', message, processInstanceId: job.processInstanceId, processDefinitionId: job.processDefinitionId ?? '', activityInstanceId: job.activityInstanceId ?? '', elementId: job.elementId ?? '', createdTime: now }]
+          : [];
+      await this.store.commit({ jobUpdates: [{ id: job.id, expectedLockOwner: this.nodeId, retries: Math.max(0, retries), dueTime: now + 10_000, releaseLock: true }], incidentInserts: incidents, history: { incidentsCreated: incidents } });
+    }
+  }
+
+  /** Creates the jobs of timer start events of newly deployed definitions (and removes those of the versions they replace). */
+  private async scheduleTimerStarts(defs: readonly ProcessDefinitionRecord[]): Promise<void> {
+    const b = newBatch();
+    for (const def of defs) {
+      const model = await this.models.get(def.id);
+      const timers = model.eventStartIds.map((id) => model.nodes.get(id)).filter((n) => n?.kind === 'startEvent' && n.event.type === 'timer');
+      for (const old of await this.store.listProcessDefinitions({ key: def.key }, { maxResults: 10_000 })) {
+        if (old.id === def.id) continue;
+        for (const j of await this.store.listJobs({ type: TIMER_START, processDefinitionId: old.id })) b.jobDeletes.push({ id: j.id });
+      }
+      for (const n of timers) {
+        if (n === undefined || n.kind !== 'startEvent' || n.event.type !== 'timer') continue;
+        const sch = scheduleTimer(n.event.timer.kind, n.event.timer.expr.kind === 'literal' ? n.event.timer.expr.value : null, this.clock());
+        b.jobInserts.push({ id: this.newId(), processInstanceId: null, processDefinitionId: def.id, elementId: n.id, type: TIMER_START, dueTime: sch.dueTime, payload: { startEventId: n.id, ...(sch.repeat !== undefined ? { repeat: sch.repeat } : {}) }, createdTime: this.clock() });
+        b.jobDue.push(sch.dueTime);
+      }
+    }
+    if (b.jobInserts.length > 0 || b.jobDeletes.length > 0) await this.commit(b);
+  }
+
+  /**
+   * Runs due jobs continuously: at the earliest due time known from commits, and every
+   * `pollMs` (jobs created by other nodes). Stops with {@link close}.
+   */
+  startJobExecutor(options: { pollMs?: number } = {}): void {
+    if (this.jobTimer !== undefined || this.closed) return;
+    const poll = options.pollMs ?? 5_000;
+    const loop = async (): Promise<void> => {
+      this.jobTimer = undefined;
+      if (this.closed) return;
+      try {
+        while (!this.closed && (await this.runDueJobs()) > 0);
+      } catch {
+        // The store may be briefly unavailable; the next round retries.
+      }
+      if (!this.closed) this.jobTimer = setTimeout(() => void loop(), poll);
+    };
+    this.onJobsCreated = (due) => {
+      const delay = Math.max(0, due - this.clock());
+      if (delay < poll && !this.closed) {
+        if (this.jobTimer !== undefined) clearTimeout(this.jobTimer);
+        this.jobTimer = setTimeout(() => void loop(), delay);
+      }
+    };
+    this.jobTimer = setTimeout(() => void loop(), 0);
+  }
+
   private open(): void {
     if (this.closed) throw new ProcosError(RuntimeErrors.CLOSED, 'the runtime is closed', {});
   }
@@ -584,6 +823,8 @@ export class Runtime {
   /** Stops accepting commands, wakes every long-polling fetch (they answer empty). Does not close the store. */
   close(): void {
     this.closed = true;
+    if (this.jobTimer !== undefined) clearTimeout(this.jobTimer);
+    this.jobTimer = undefined;
     this.notifier.close();
   }
 }

@@ -6,7 +6,8 @@
  * definitions on one event (multiple / parallel multiple) and shared definitions
  * (`eventDefinitionRef`) are `PROCOS_MODEL_UNSUPPORTED_ELEMENT`.
  *
- * - error: `errorRef` names a `bpmn:error` whose `errorCode` (and `name`) are copied. When
+ * - error: `errorRef` names a `bpmn:error` whose `errorCode` (and `name`) are copied (a
+ *   qualified id such as `tns:myError` names the error `myError`). When
  *   `errorRef` names no element, its text is the code, as Camunda 7 does (BpmnParse:
  *   "error == null ? errorRef : error.getErrorCode()"). No `errorRef` → no code: a
  *   catch-all when catching, an error without code when throwing. A throwing event whose
@@ -37,7 +38,7 @@
  */
 import { checkDefinitionExtensions } from '../checks.js';
 import { refTo, report, takeExpr, type ProcessContext } from '../context.js';
-import { bool, child, children, extensionValues, idOf, kindOf, str, type MElement } from '../element.js';
+import { bool, child, children, extensionValues, idOf, kindOf, languageOf, str, type MElement } from '../element.js';
 import { ModelErrors } from '../errors.js';
 import { conditionExpr, valueExpr } from '../expressions.js';
 import type { EventDefinition, Expr, TimerDefinition } from '../types.js';
@@ -76,7 +77,7 @@ const ALLOWED: Readonly<Record<EventPlace, readonly DefinitionType[]>> = {
 
 const PLACE_NAMES: Readonly<Record<EventPlace, string>> = {
   processStart: 'a process start event',
-  subProcessStart: 'the start event of an embedded subprocess',
+  subProcessStart: 'the start event of an embedded subprocess or transaction',
   eventSubProcessStart: 'the start event of an event subprocess',
   end: 'an end event',
   boundary: 'a boundary event',
@@ -111,7 +112,7 @@ export function compileEventDefinition(el: MElement, place: EventPlace, ctx: Pro
   const type = TYPES[def.$type];
   if (type === undefined || !allowed.includes(type)) {
     const what = allowed.includes('none') ? `no definition or ${list}` : list;
-    report(ctx, ModelErrors.INVALID, el, `${PLACE_NAMES[place]} cannot carry a ${kindOf(def)} (allowed: ${what})`, kindOf(def));
+    report(ctx, ModelErrors.INVALID, el, `${PLACE_NAMES[place]} cannot carry ${/^[aeiou]/.test(kindOf(def)) ? 'an' : 'a'} ${kindOf(def)} (allowed: ${what})`, kindOf(def));
     return undefined;
   }
   const before = ctx.problems.size;
@@ -160,7 +161,10 @@ function compileDefinition(type: Exclude<DefinitionType, 'none'>, el: MElement, 
 /** Compiles an `errorEventDefinition` (see the module doc for the rules). */
 function errorDefinition(el: MElement, def: MElement, ctx: ProcessContext, throwing: boolean): EventDefinition | undefined {
   const out: { type: 'error'; errorCode?: string; errorName?: string; errorCodeVariable?: string; errorMessageVariable?: string } = { type: 'error' };
-  const ref = child(def, 'errorRef');
+  const rawRef = ctx.doc.unresolved(def, 'errorRef');
+  // a qualified reference (`tns:myError`) names the error whose id is its local part
+  const qualified = rawRef?.includes(':') === true ? ctx.doc.byId(rawRef.slice(rawRef.indexOf(':') + 1)) : undefined;
+  const ref = child(def, 'errorRef') ?? (qualified?.$type === 'bpmn:Error' ? qualified : undefined);
   if (ref !== undefined) {
     if (ref.$type !== 'bpmn:Error') {
       report(ctx, ModelErrors.INVALID, el, `errorRef names a ${kindOf(ref)}, not an error`, 'errorRef');
@@ -174,9 +178,8 @@ function errorDefinition(el: MElement, def: MElement, ctx: ProcessContext, throw
       report(ctx, ModelErrors.INVALID, el, `the error "${str(ref, 'id') ?? '?'}" has no errorCode; a throwing error event needs one`, 'errorRef');
       return undefined;
     }
-  } else {
-    const raw = ctx.doc.unresolved(def, 'errorRef');
-    if (raw !== undefined && raw !== '') out.errorCode = raw;
+  } else if (rawRef !== undefined && rawRef !== '') {
+    out.errorCode = rawRef;
   }
   if (out.errorCode?.startsWith('=') === true) {
     report(ctx, ModelErrors.UNSUPPORTED_ELEMENT, el, `error code expressions (${out.errorCode}) are not supported`, 'errorCode');
@@ -282,7 +285,7 @@ function conditionalDefinition(el: MElement, def: MElement, ctx: ProcessContext)
     report(ctx, ModelErrors.INVALID, el, 'a conditional event needs a <condition>', 'conditionalEventDefinition');
     return undefined;
   }
-  const expr = takeExpr(ctx, conditionExpr(str(condition, 'body') ?? '', str(condition, 'language'), ctx.expressionLanguage), el, 'condition');
+  const expr = takeExpr(ctx, conditionExpr(str(condition, 'body') ?? '', languageOf(condition), ctx.expressionLanguage), el, 'condition');
   if (expr === undefined) return undefined;
   const filter = extensionValues(def).find((v) => v.$type === 'zeebe:ConditionalFilter');
   const names = splitList(str(def, 'variableName') ?? (filter === undefined ? undefined : str(filter, 'variableNames')));

@@ -33,7 +33,7 @@ const ZEEBE_DEFAULT_RETRIES: Expr = Object.freeze({ kind: 'literal', value: 3 })
 
 /** Handler for `bpmn:ServiceTask`, `bpmn:SendTask`, `bpmn:BusinessRuleTask`. */
 export const externalTask: NodeHandler = {
-  consumes: ['zeebe:TaskDefinition', 'zeebe:JobPriorityDefinition'],
+  consumes: ['zeebe:TaskDefinition', 'zeebe:JobPriorityDefinition', 'zeebe:CalledDecision'],
   compile(el, base, ctx): ExternalTaskNode | undefined {
     const kind = kindOf(el) as ExternalTaskNode['kind'];
     if (!refuseOtherImplementations(el, ctx)) return undefined;
