@@ -5,7 +5,7 @@
  * instance later.
  */
 import { isProcosError } from '../common/errors.js';
-import type { Expr, FlowNode, MappingValue, ProcessModel } from '../model/types.js';
+import type { Expr, ProcessModel } from '../model/types.js';
 import { checkExpression } from './expressions/index.js';
 import { supportsKind } from './behaviours/registry.js';
 
@@ -18,19 +18,15 @@ export interface ExpressionProblem {
   readonly column?: number;
 }
 
-function* mappingExprs(v: MappingValue): Generator<Expr> {
-  if (v.kind === 'expr') yield v.expr;
-  else if (v.kind === 'list') for (const i of v.items) yield* mappingExprs(i);
-  else for (const e of v.entries) yield* mappingExprs(e.value);
-}
-
-function* nodeExprs(n: FlowNode): Generator<Expr> {
-  if (n.io !== undefined) for (const m of [...n.io.inputs, ...n.io.outputs]) yield* mappingExprs(m.value);
-  const fields = n as unknown as Record<string, unknown>;
-  for (const f of ['topic', 'priority', 'retries', 'assignee', 'candidateGroups', 'candidateUsers', 'dueDate', 'followUpDate']) {
-    const e = fields[f] as Expr | undefined;
-    if (e !== undefined) yield e;
+/** Every expression anywhere in a node (topics, conditions, timers, names, mappings, loops …). */
+function* nodeExprs(value: unknown, depth = 0): Generator<Expr> {
+  if (depth > 12 || value === null || typeof value !== 'object') return;
+  const v = value as Record<string, unknown>;
+  if ((v.kind === 'juel' || v.kind === 'feel') && typeof v.source === 'string') {
+    yield v as unknown as Expr;
+    return;
   }
+  for (const k of Object.keys(v)) yield* nodeExprs(v[k], depth + 1);
 }
 
 /**

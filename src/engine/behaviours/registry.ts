@@ -41,6 +41,7 @@ const registry: { readonly [K in ElementKind]?: Behaviour<Extract<FlowNode, { ki
   callActivity,
   inclusiveGateway,
   eventBasedGateway,
+  transaction: subProcess,
 };
 
 /** The behaviour of a node's kind. Kinds without one are refused at deployment ({@link supportsKind}). */
