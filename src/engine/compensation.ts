@@ -19,7 +19,7 @@ export function rememberCompensable(run: Run, act: ActivityInstance): void {
  * reverse order of completion, in the scope where each completed.
  * @returns the number of handlers started.
  */
-export function compensate(run: Run, scope: ActivityInstance, activityRef: string | undefined): number {
+export function compensate(run: Run, scope: ActivityInstance, activityRef: string | undefined, waiter?: ActivityInstance): number {
   const done = scope.done ?? [];
   let started = 0;
   for (let i = done.length - 1; i >= 0; i--) {
@@ -29,10 +29,19 @@ export function compensate(run: Run, scope: ActivityInstance, activityRef: strin
     const handler = node?.compensationHandler === undefined ? undefined : run.model.nodes.get(node.compensationHandler);
     if (handler === undefined) continue;
     done.splice(i, 1);
-    const act = run.newAct(handler, scope.id, d.vars !== undefined ? { vars: { ...d.vars } } : {});
+    const act = run.newAct(handler, scope.id, { ...(d.vars !== undefined ? { vars: { ...d.vars } } : {}), ...(waiter !== undefined ? { cw: waiter.id } : {}) });
     run.start(act, handler);
     started++;
   }
   if (done.length === 0) delete scope.done;
   return started;
+}
+
+/** A compensation handler completed: the throw event waiting for it (waitForCompletion) goes on when it was the last. */
+export function handlerCompleted(run: Run, handler: ActivityInstance): void {
+  const waiter = handler.cw === undefined ? undefined : run.state.acts[handler.cw];
+  if (waiter?.pend === undefined) return;
+  if (--waiter.pend > 0) return;
+  delete waiter.pend;
+  run.leave(waiter);
 }

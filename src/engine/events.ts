@@ -11,8 +11,8 @@
  * "Transactions in Processes" (asyncBefore/asyncAfter).
  */
 import type { JsonValue, Variables } from '../common/json.js';
-import { ProcosError } from '../common/errors.js';
-import type { BoundaryEventNode, EventDefinition, FlowNode, StartEventNode, SubProcessNode } from '../model/types.js';
+import { ProcosError, isProcosError } from '../common/errors.js';
+import type { BoundaryEventNode, EventDefinition, Expr, FlowNode, StartEventNode, SubProcessNode } from '../model/types.js';
 import { EngineErrors } from './errors.js';
 import { evaluate, evaluateCondition } from './expressions/index.js';
 import type { Run } from './run.js';
@@ -30,7 +30,7 @@ function subs(run: Run): Record<string, Subscription> {
  * Expressions (timer text, message/signal names, correlation keys) are evaluated from
  * `owner`'s scope. Error, escalation, compensation, cancel, link and none need none.
  */
-export function subscribe(run: Run, owner: ActivityInstance, el: string, role: Role, def: EventDefinition, rep?: { cycle: string; remaining: number | null }): string | undefined {
+export function subscribe(run: Run, owner: ActivityInstance, el: string, role: Role, def: EventDefinition, rep?: { cycle: string; remaining: number | null }, again = false): string | undefined {
   const scope = run.scope(owner.id);
   const id = run.ctx.newId();
   const now = run.ctx.now;
@@ -54,13 +54,20 @@ export function subscribe(run: Run, owner: ActivityInstance, el: string, role: R
     let correlationKey: string | null = null;
     if (def.type === 'message' && def.correlationKey !== undefined) {
       const k = evaluate(def.correlationKey, scope);
-      correlationKey = k === null ? null : typeof k === 'string' ? k : JSON.stringify(k);
+      if (typeof k !== 'string' && typeof k !== 'number') {
+        throw new ProcosError(EngineErrors.INVALID_VALUE, `the correlation key of "${el}" must be a string or a number, got ${JSON.stringify(k)}`, { elementId: el, field: 'correlationKey' });
+      }
+      correlationKey = String(k);
     }
     subs(run)[id] = { a: owner.id, el, r: role, t: def.type };
     run.effects.push({ type: 'subscriptionCreated', subscriptionId: id, eventType: def.type, name, correlationKey, activityInstanceId: owner.id, elementId: el, time: now });
   } else if (def.type === 'conditional') {
     subs(run)[id] = { a: owner.id, el, r: role, t: 'conditional' };
-    run.variablesChanged = true; // evaluate once when armed
+    if (!again) {
+      // evaluate once when armed (not when re-armed after firing)
+      run.variablesChanged = true;
+      run.freshConditionals.add(id);
+    }
   } else {
     return undefined;
   }
@@ -93,7 +100,7 @@ export function armEventSubprocesses(run: Run, scope: ActivityInstance, ids: rea
   for (const id of ids) {
     const es = run.model.nodes.get(id) as SubProcessNode | undefined;
     const start = es?.eventStartId === undefined ? undefined : (run.model.nodes.get(es.eventStartId) as StartEventNode | undefined);
-    if (start !== undefined) subscribe(run, scope, id, 'eventSub', start.event);
+    if (start !== undefined) subscribe(run, scope, start.id, 'eventSub', start.event);
   }
 }
 
@@ -189,6 +196,8 @@ export function trigger(run: Run, id: string, variables: Variables | undefined):
     const scopeId = owner.parent!;
     if (b.cancelActivity) {
       run.cancel(owner);
+    } else if (s.t !== 'timer') {
+      subscribe(run, owner, s.el, 'boundary', b.event, undefined, true);
     } else if (s.rep !== undefined && (s.rep.remaining === null || s.rep.remaining > 0)) {
       subscribe(run, owner, s.el, 'boundary', b.event, { cycle: s.rep.cycle, remaining: s.rep.remaining === null ? null : s.rep.remaining - 1 });
     }
@@ -197,37 +206,57 @@ export function trigger(run: Run, id: string, variables: Variables | undefined):
     return;
   }
   // Event subprocess start event.
-  const es = el as SubProcessNode;
-  const start = run.node(es.eventStartId!) as StartEventNode;
+  const start = el as StartEventNode;
+  const es = run.node(start.scopeId) as SubProcessNode;
   if (owner.intr === true) return;
   if (!start.interrupting && s.rep !== undefined && (s.rep.remaining === null || s.rep.remaining > 0)) {
     subscribe(run, owner, s.el, 'eventSub', start.event, { cycle: s.rep.cycle, remaining: s.rep.remaining === null ? null : s.rep.remaining - 1 });
   } else if (!start.interrupting && s.t !== 'timer') {
-    subscribe(run, owner, s.el, 'eventSub', start.event);
+    subscribe(run, owner, s.el, 'eventSub', start.event, undefined, true);
   }
   startEventSubprocess(run, owner, es, start.interrupting, variables);
 }
 
 /**
- * Evaluates the conditions of the instance's conditional subscriptions and triggers
- * those that hold (BPMN 2.0.2 §10.5.2 conditional events; Camunda evaluates them when
+ * Evaluates the conditions of the instance's conditional subscriptions (those armed
+ * since the last evaluation, and those whose variables changed) and triggers the first
+ * that holds (BPMN 2.0.2 §10.5.2 conditional events; Camunda evaluates them when
  * variables change). Returns true when one triggered.
  */
-export function evaluateConditionals(run: Run): boolean {
+export function evaluateConditionals(run: Run, changed: ReadonlySet<string>): boolean {
   const all = run.state.subs;
+  const fresh = run.freshConditionals;
+  run.freshConditionals = new Set();
   if (all === undefined) return false;
   for (const id of Object.keys(all)) {
     const s = all[id];
     if (s === undefined || s.t !== 'conditional' || run.state.acts[s.a] === undefined) continue;
-    const el = run.node(s.el);
-    const def = s.r === 'eventSub' ? eventOf(run.node((el as SubProcessNode).eventStartId!)) : eventOf(el);
+    const def = eventOf(run.node(s.el));
     if (def?.type !== 'conditional') continue;
-    if (evaluateCondition(def.condition, run.scope(s.a))) {
+    // camunda:variableName: only a change of that variable re-evaluates the condition.
+    if (def.variableName !== undefined && !changed.has(def.variableName) && !fresh.has(id)) continue;
+    if (conditionHolds(def.condition, run.scope(s.a))) {
+      for (const f of fresh) if (f !== id) run.freshConditionals.add(f);
+      run.variablesChanged = true;
       trigger(run, id, undefined);
       return true;
     }
   }
   return false;
+}
+
+/**
+ * A conditional event's condition: a variable it reads that is not set yet makes it
+ * false (Camunda 7 evaluates conditional events on variable changes; the event simply
+ * does not fire until the variable exists), any other failure is an incident.
+ */
+function conditionHolds(condition: Expr, scope: ReturnType<Run['scope']>): boolean {
+  try {
+    return evaluateCondition(condition, scope);
+  } catch (e) {
+    if (isProcosError(e, EngineErrors.EXPRESSION_FAILED) && e.details.variable !== undefined) return false;
+    throw e;
+  }
 }
 
 /** The matching catcher for an error/escalation among candidates: exact code wins over catch-all. */
@@ -265,7 +294,8 @@ export function throwEvent(run: Run, from: ActivityInstance, kind: 'error' | 'es
     }
     if (cur.parent === null) break;
     const node = run.model.nodes.get(cur.el);
-    if (node !== undefined) {
+    // An instance inside a multi-instance body has no boundary events of its own: they belong to the body.
+    if (node !== undefined && cur.lc === undefined) {
       const bs = node.boundaryEvents.map((i) => run.model.nodes.get(i) as BoundaryEventNode);
       const b = match(bs, kind, code, (n) => n.event);
       if (b !== undefined) {
@@ -280,7 +310,7 @@ export function throwEvent(run: Run, from: ActivityInstance, kind: 'error' | 'es
     cur = run.state.acts[cur.parent];
   }
   if (run.state.parent !== undefined) {
-    run.effects.push({ type: 'thrownToParent', kind, code, ...(message !== undefined ? { message } : {}), parent: run.state.parent, time: run.ctx.now });
+    run.effects.push({ type: 'thrownToParent', kind, code, ...(message !== undefined ? { message } : {}), ...(variables !== undefined ? { variables } : {}), parent: run.state.parent, time: run.ctx.now });
     return 'escaped';
   }
   return 'uncaught';
@@ -303,6 +333,13 @@ function setCodeVariables(run: Run, scopeId: string, ev: EventDefinition, code: 
 export function parkAsync(run: Run, act: ActivityInstance, node: FlowNode, phase: 'before' | 'after', flows?: readonly string[]): void {
   const id = run.ctx.newId();
   act.st = 'wait';
+  if (phase === 'after') {
+    // Camunda 7: the activity has ended; the job takes its outgoing flows.
+    removeSubscriptions(run, act);
+    run.effects.push({ type: 'activityEnded', activityInstanceId: act.id, elementId: act.el, canceled: false, ...(act.vars !== undefined ? { hadLocalVariables: true as const } : {}), time: run.ctx.now });
+    delete act.vars;
+    act.st = 'after';
+  }
   const payload: JsonValue = flows === undefined ? phase : `${phase}:${flows.join(',')}`;
   act.async = String(payload);
   act.asyncJob = id;

@@ -23,7 +23,7 @@ type Handlers = { readonly [T in Command['type']]: Handler<Extract<Command, { ty
 function waitingAct(run: Run, id: string, kinds: readonly string[], what: string): ActivityInstance {
   const act = run.state.acts[id];
   const node = act === undefined ? undefined : run.model.nodes.get(act.el);
-  if (act === undefined || node === undefined || act.st !== 'wait' || !kinds.includes(node.kind) || (what === 'external task' && act.task === undefined)) {
+  if (act === undefined || node === undefined || act.st !== 'wait' || !kinds.includes(node.kind) || (what.startsWith('external task') && node.kind !== 'userTask' && act.task === undefined)) {
     throw new ProcosError(EngineErrors.NOT_WAITING, `activity instance ${id} of process instance ${run.state.id} is not waiting for a ${what}`, {
       activityInstanceId: id,
       processInstanceId: run.state.id,
@@ -41,7 +41,8 @@ const handlers: Handlers = {
     if (c.parent !== undefined) run.state.parent = { processInstanceId: c.parent.processInstanceId, activityInstanceId: c.parent.activityInstanceId };
     if (c.variables !== undefined) for (const k in c.variables) run.setVariableLocal(root.id, k, c.variables[k]!);
     armEventSubprocesses(run, root, run.model.eventSubProcesses);
-    const startId = c.startEventId ?? run.model.startEventId;
+    // Camunda 7: without a none start event, a process with exactly one start event starts there.
+    const startId = c.startEventId ?? (run.model.startEventId === '' && run.model.eventStartIds.length === 1 ? run.model.eventStartIds[0]! : run.model.startEventId);
     const start = run.model.nodes.get(startId);
     if (start === undefined || start.kind !== 'startEvent' || start.scopeId !== run.model.id) {
       throw new ProcosError(EngineErrors.BAD_COMMAND, startId === '' ? `process "${run.model.id}" has no none start event: start it by a message, signal or timer` : `"${startId}" is not a start event of process "${run.model.id}"`, { elementId: startId });
@@ -68,8 +69,15 @@ const handlers: Handlers = {
     delete act.child;
     const childScope = variablesScope(c.variables);
     const zeebe = node.io?.dialect === 'zeebe' || node.propagateAllChildVariables !== undefined;
-    let out: Variables = applyCallMappings(node.outMappings, childScope).variables;
-    if (zeebe && node.propagateAllChildVariables !== false && (node.io === undefined || node.io.outputs.length === 0)) out = { ...c.variables, ...out };
+    if (zeebe) {
+      // Zeebe: the child's variables are visible to the output mappings; without output
+      // mappings (and unless propagateAllChildVariables=false) they all propagate.
+      for (const k in c.variables) run.setVariableLocal(act.id, k, c.variables[k]!);
+      if (node.propagateAllChildVariables !== false && (node.io === undefined || node.io.outputs.length === 0)) for (const k in c.variables) run.setVariable(act.parent!, k, c.variables[k]!);
+      run.leave(act);
+      return;
+    }
+    const out: Variables = applyCallMappings(node.outMappings, childScope).variables;
     const local = node.outMappings.some((m) => m.kind !== 'businessKey' && m.local);
     for (const k in out) {
       if (local) run.setVariableLocal(act.id, k, out[k]!);
@@ -80,7 +88,6 @@ const handlers: Handlers = {
 
   childThrow(run, c) {
     const act = waitingAct(run, c.activityInstanceId, ['callActivity'], 'called process instance');
-    delete act.child;
     const result = throwEvent(run, act, c.kind, c.code, c.message, c.variables);
     if (result !== 'caught' && c.kind === 'error' && run.state.acts[act.id] !== undefined) {
       const scopeId = act.parent!;
@@ -123,7 +130,7 @@ const handlers: Handlers = {
   },
 
   bpmnError(run, c) {
-    const act = waitingAct(run, c.activityInstanceId, EXTERNAL, 'external task');
+    const act = waitingAct(run, c.activityInstanceId, [...EXTERNAL, 'userTask'], 'external task or user task');
     delete act.task;
     const thrown = throwEvent(run, act, 'error', c.errorCode, c.errorMessage, c.variables);
     if (thrown === 'caught' || run.state.acts[act.id] === undefined) return;

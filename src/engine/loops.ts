@@ -18,7 +18,12 @@ import type { ActivityInstance } from './types.js';
 
 type MultiInstance = Extract<LoopCharacteristics, { kind: 'multiInstance' }>;
 
-function counters(run: Run, body: ActivityInstance): void {
+/** Zeebe multi-instance (FEEL input collection or cardinality): 1-based loopCounter and `numberOf…` names (Camunda 8 docs "Multi-instance"). */
+function isZeebe(loop: MultiInstance): boolean {
+  return loop.collection?.kind === 'feel' || loop.loopCardinality?.kind === 'feel' || loop.outputCollection !== undefined;
+}
+
+function counters(run: Run, body: ActivityInstance, zeebe: boolean): void {
   const mi = body.mi!;
   const vars = (body.vars ??= {});
   const set = (k: string, v: number): void => {
@@ -27,9 +32,9 @@ function counters(run: Run, body: ActivityInstance): void {
       run.variableEffect(body.id, k, v);
     }
   };
-  set('nrOfInstances', mi.n);
-  set('nrOfActiveInstances', mi.a);
-  set('nrOfCompletedInstances', mi.c);
+  set(zeebe ? 'numberOfInstances' : 'nrOfInstances', mi.n);
+  set(zeebe ? 'numberOfActiveInstances' : 'nrOfActiveInstances', mi.a);
+  set(zeebe ? 'numberOfCompletedInstances' : 'nrOfCompletedInstances', mi.c);
 }
 
 function collectionOf(run: Run, body: ActivityInstance, node: FlowNode, loop: MultiInstance): JsonValue[] | undefined {
@@ -59,7 +64,7 @@ export function startMultiInstance(run: Run, body: ActivityInstance, node: FlowN
       n = items?.length ?? 0;
     }
     body.mi = { n, c: 0, a: 0, i: 0, ...(loop.outputCollection !== undefined ? { out: new Array<JsonValue>(n).fill(null) } : {}) };
-    counters(run, body);
+    counters(run, body, isZeebe(loop));
   } catch (e) {
     run.incidentFrom(e, body, 'enter');
     return;
@@ -78,8 +83,8 @@ function startInner(run: Run, body: ActivityInstance, node: FlowNode, loop: Mult
   const mi = body.mi!;
   const index = mi.i++;
   mi.a++;
-  counters(run, body);
-  const vars: Record<string, JsonValue> = { loopCounter: index };
+  counters(run, body, isZeebe(loop));
+  const vars: Record<string, JsonValue> = { loopCounter: isZeebe(loop) ? index + 1 : index };
   const items = loop.collection === undefined ? undefined : collectionOf(run, body, node, loop);
   if (loop.elementVariable !== undefined) vars[loop.elementVariable] = items?.[index] ?? null;
   const inner = run.newAct(node, body.id, { lc: index, vars });
@@ -92,9 +97,10 @@ export function innerCompleted(run: Run, body: ActivityInstance, inner: Activity
   const loop = node.loop as MultiInstance;
   const mi = body.mi!;
   if (mi.out !== undefined && loop.outputElement !== undefined && inner.lc !== undefined) mi.out[inner.lc] = evaluate(loop.outputElement, run.scope(inner.id));
+  else if (mi.out !== undefined && inner.lc !== undefined && loop.elementVariable !== undefined) mi.out[inner.lc] = run.scope(inner.id).get(loop.elementVariable) ?? null;
   mi.c++;
   mi.a--;
-  counters(run, body);
+  counters(run, body, isZeebe(loop));
   const done = loop.completionCondition !== undefined && evaluateCondition(loop.completionCondition, run.scope(inner.id));
   run.end(inner, false);
   if (done) {

@@ -21,7 +21,7 @@ import { findDefiningScope, overlayView, scopeView } from './variables.js';
 import { armEvents, evaluateConditionals, parkAsync, removeSubscriptions, throwEvent } from './events.js';
 import { fireInclusiveJoins } from './behaviours/gateways/inclusive-gateway.js';
 import { finishMultiInstance, innerCompleted, loopAgain, loopConditionHolds, startMultiInstance } from './loops.js';
-import { rememberCompensable } from './compensation.js';
+import { handlerCompleted, rememberCompensable } from './compensation.js';
 import type { ActivityInstance, Effect, EngineContext, EngineIncidentType, InstanceState } from './types.js';
 
 /** A token on its way to a flow node. */
@@ -107,15 +107,21 @@ export class Run {
       this.head = 0;
       if (this.state.status !== 'active') return;
       const changed = this.variablesChanged;
+      const names = this.changedNames;
       this.variablesChanged = false;
-      if (changed && evaluateConditionals(this)) continue;
+      this.changedNames = new Set();
+      if (changed && evaluateConditionals(this, names)) continue;
       if (fireInclusiveJoins(this)) continue;
       return;
     }
   }
 
-  /** Set when a variable was written since the last conditional-event evaluation. */
+  /** Set when a variable was written (or a conditional event armed) since the last conditional-event evaluation. */
   variablesChanged = false;
+  /** Names of the variables written since then. */
+  changedNames = new Set<string>();
+  /** Conditional subscriptions armed since then (evaluated whatever changed). */
+  freshConditionals = new Set<string>();
 
   /**
    * Creates the activity instance for `node` in `scopeId` and starts it: a
@@ -209,6 +215,7 @@ export class Run {
     }
     if (node !== undefined && node.compensationHandler !== undefined) rememberCompensable(this, act);
     this.end(act, false);
+    if (act.cw !== undefined) handlerCompleted(this, act);
     const scopeId = act.parent!;
     for (const f of out) this.arrive(this.flow(f).targetId, scopeId, f);
     if (out.length === 0) this.tokenConsumed(scopeId);
@@ -248,7 +255,9 @@ export class Run {
   /** Removes an activity instance and records its end. */
   end(act: ActivityInstance, canceled: boolean): void {
     removeSubscriptions(this, act);
+    if (act.asyncJob !== undefined) this.effects.push({ type: 'jobRemoved', jobId: act.asyncJob, time: this.ctx.now });
     delete this.state.acts[act.id];
+    if (act.st === 'after') return; // its end was recorded when it parked
     this.effects.push({ type: 'activityEnded', activityInstanceId: act.id, elementId: act.el, canceled, ...(act.vars !== undefined ? { hadLocalVariables: true as const } : {}), time: this.ctx.now });
   }
 
@@ -360,6 +369,7 @@ export class Run {
 
   variableEffect(scopeId: string, name: string, value: JsonValue): void {
     this.variablesChanged = true;
+    this.changedNames.add(name);
     this.effects.push({ type: 'variableSet', scopeId, name, value, time: this.ctx.now });
   }
 

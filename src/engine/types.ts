@@ -28,8 +28,10 @@ export type InstanceStatus = 'active' | 'completed' | 'terminated';
  * - `scope`: a scope holding child activity instances (process instance, subprocess).
  * - `incident`: stopped by an engine incident (failed expression, no outgoing flow);
  *   `retryIncident` re-runs it.
+ * - `after`: ended, holding its token at an asyncAfter continuation until the job runs.
+ * - `compensating`: a compensation throw event waiting for the handlers it started.
  */
-export type ActivityInstanceStatus = 'wait' | 'scope' | 'incident';
+export type ActivityInstanceStatus = 'wait' | 'scope' | 'incident' | 'after' | 'compensating';
 
 /**
  * A live activity instance, compact for storage.
@@ -66,6 +68,10 @@ export interface ActivityInstance {
   /** Async continuation job this activity instance waits for, and the phase (`before`, or `after[:flows]`). */
   asyncJob?: string;
   async?: string;
+  /** A compensation throw event waiting for this many handlers (waitForCompletion). */
+  pend?: number;
+  /** Compensation handler: the throw event activity instance waiting for it. */
+  cw?: string;
   /** Escalation/conditional bookkeeping: completed compensable activities of this scope, newest last (element id, activity instance id, local variables). */
   done?: { el: string; id: string; vars?: Record<string, JsonValue> }[];
 }
@@ -280,7 +286,7 @@ export type Effect =
   | { readonly type: 'childCancelRequested'; readonly childInstanceId: string; readonly time: number }
   | { readonly type: 'signalThrown'; readonly name: string; readonly variables: Variables; readonly time: number }
   /** A BPMN error or escalation left this (called) instance uncaught: the runtime hands it to the calling call activity. */
-  | { readonly type: 'thrownToParent'; readonly kind: 'error' | 'escalation'; readonly code: string | null; readonly message?: string; readonly parent: { readonly processInstanceId: string; readonly activityInstanceId: string }; readonly time: number }
+  | { readonly type: 'thrownToParent'; readonly kind: 'error' | 'escalation'; readonly code: string | null; readonly message?: string; readonly variables?: Variables; readonly parent: { readonly processInstanceId: string; readonly activityInstanceId: string }; readonly time: number }
   | {
       readonly type: 'scriptRequested';
       readonly activityInstanceId: string;

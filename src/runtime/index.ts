@@ -2,7 +2,7 @@
  * The runtime layer: applies commands to process instances in store transactions,
  * the external-task queue with long polling, incidents and history.
  */
-export { Runtime, FAILED_EXTERNAL_TASK, TIMER_START, isBpmnResourceName } from './runtime.js';
+export { Runtime, FAILED_EXTERNAL_TASK, FAILED_JOB, TIMER_START, isBpmnResourceName } from './runtime.js';
 export type {
   DeployRequest,
   DeployResourceInput,

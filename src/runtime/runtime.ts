@@ -68,6 +68,9 @@ export interface MessageCorrelationResult {
   activityId: string;
 }
 
+/** Incident type raised when a job's retries reach 0 (Camunda 7 name). */
+export const FAILED_JOB = 'failedJob';
+
 /** Job type of timer start events (definition-level jobs). */
 export const TIMER_START = 'timer-start';
 
@@ -617,6 +620,16 @@ export class Runtime {
       await this.setExternalTaskRetries(inc.externalTaskId, 1);
       return;
     }
+    if (inc.type === FAILED_JOB) {
+      // Camunda 7: setting the job's retries resolves a failedJob incident; the job runs again now.
+      const jobs = await this.store.listJobs({ processInstanceId: inc.processInstanceId });
+      const job = jobs.find((j) => j.elementId === inc.elementId && (j.retries ?? 1) === 0) ?? jobs.find((j) => j.elementId === inc.elementId);
+      const now = this.clock();
+      const resolves = [{ id: incidentId, time: now }];
+      await this.store.commit({ ...(job !== undefined ? { jobUpdates: [{ id: job.id, retries: 1, dueTime: now, releaseLock: true }] } : {}), incidentResolves: resolves, history: { incidentsResolved: resolves } });
+      if (job !== undefined) this.onJobsCreated?.(now);
+      return;
+    }
     await this.onInstance(inc.processInstanceId, () => ({ command: { type: 'retryIncident', incidentId } }));
   }
 
@@ -645,6 +658,22 @@ export class Runtime {
     for (const n of nodes.values()) if (n !== root) (nodes.get(n.parentId ?? rec.id) ?? root).children.push(n);
     for (const inc of await this.store.listIncidents({ processInstanceId, open: true })) (nodes.get(inc.activityInstanceId) ?? root).incidentIds.push(inc.id);
     return { processInstanceId: rec.id, processDefinitionId: rec.processDefinitionId, status: rec.status, root };
+  }
+
+  /**
+   * Sets (claim) or clears (unclaim: `null`) the assignee of a user task. Unconditional,
+   * like the store operation: the caller applies Camunda's rule that a task assigned to
+   * someone else cannot be claimed (two concurrent claims race; the later one wins).
+   * @throws PROCOS_RUNTIME_USER_TASK_NOT_FOUND (unknown, or already completed)
+   */
+  async setUserTaskAssignee(taskId: string, assignee: string | null): Promise<void> {
+    this.open();
+    try {
+      await this.store.setUserTaskAssignee(taskId, assignee);
+    } catch (e) {
+      if (isProcosError(e, StoreErrors.USER_TASK_NOT_FOUND)) throw new ProcosError(RuntimeErrors.USER_TASK_NOT_FOUND, `user task ${taskId} does not exist (unknown, or already completed)`, { taskId }, { cause: e });
+      throw e;
+    }
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -763,7 +792,7 @@ export class Runtime {
       const message = e instanceof Error ? e.message : String(e);
       const incidents =
         retries <= 0 && job.processInstanceId !== null
-          ? [{ id: this.newId(), type: 'failedJob', message, processInstanceId: job.processInstanceId, processDefinitionId: job.processDefinitionId ?? '', activityInstanceId: job.activityInstanceId ?? '', elementId: job.elementId ?? '', createdTime: now }]
+          ? [{ id: this.newId(), type: FAILED_JOB, message, processInstanceId: job.processInstanceId, processDefinitionId: job.processDefinitionId ?? '', activityInstanceId: job.activityInstanceId ?? '', elementId: job.elementId ?? '', createdTime: now }]
           : [];
       await this.store.commit({ jobUpdates: [{ id: job.id, expectedLockOwner: this.nodeId, retries: Math.max(0, retries), dueTime: now + 10_000, releaseLock: true }], incidentInserts: incidents, history: { incidentsCreated: incidents } });
     }

@@ -76,7 +76,7 @@ export async function runStep(deps: StepDeps, first: Work, prepare?: (b: BatchBu
   const queue: Work[] = [first];
   const now = deps.now();
   const ctx = { now, newId: deps.newId };
-  const signals: { name: string; variables: Variables }[] = [];
+  const signals: { name: string; variables: Variables; exclude: Set<string> }[] = [];
 
   const load = async (id: string): Promise<Held | null> => {
     const h = held.get(id);
@@ -98,7 +98,7 @@ export async function runStep(deps: StepDeps, first: Work, prepare?: (b: BatchBu
     if (guard > 10_000) throw new ProcosError(RuntimeErrors.CONFLICT, 'a step set off more than 10,000 follow-up commands; stopped', {});
     const w = queue.shift()!;
     if (w.kind === 'signal') {
-      await deliverSignal(deps, held, queue, w.name, w.variables);
+      await deliverSignal(deps, held, queue, w.name, w.variables, new Set());
       continue;
     }
     let h: Held;
@@ -129,7 +129,7 @@ export async function runStep(deps: StepDeps, first: Work, prepare?: (b: BatchBu
     h.state = result.state;
     h.effects.push(...result.effects);
     const pi = result.state.id;
-    for (const e of result.effects) {
+    for (const [index, e] of result.effects.entries()) {
       if (e.type === 'callActivityStarted') {
         const callerDef = h.def ?? (await deps.store.getProcessDefinition(h.ref.processDefinitionId));
         const def = await calledDefinition(deps.store, e, callerDef);
@@ -147,7 +147,7 @@ export async function runStep(deps: StepDeps, first: Work, prepare?: (b: BatchBu
       } else if (e.type === 'processEnded' && result.state.parent !== undefined && e.status === 'completed') {
         queue.push({ kind: 'command', instanceId: result.state.parent.processInstanceId, command: { type: 'completeCallActivity', activityInstanceId: result.state.parent.activityInstanceId, variables: e.variables ?? {} }, ignoreEnded: true });
       } else if (e.type === 'thrownToParent') {
-        queue.push({ kind: 'command', instanceId: e.parent.processInstanceId, command: { type: 'childThrow', activityInstanceId: e.parent.activityInstanceId, kind: e.kind, code: e.code, ...(e.message !== undefined ? { message: e.message } : {}) }, ignoreEnded: true });
+        queue.push({ kind: 'command', instanceId: e.parent.processInstanceId, command: { type: 'childThrow', activityInstanceId: e.parent.activityInstanceId, kind: e.kind, code: e.code, ...(e.message !== undefined ? { message: e.message } : {}), ...(e.variables !== undefined ? { variables: e.variables } : {}) }, ignoreEnded: true });
       } else if (e.type === 'scriptRequested') {
         const outcome = await runJavaScript(e.script, e.variables, deps.scriptLimits);
         queue.push({
@@ -156,12 +156,16 @@ export async function runStep(deps: StepDeps, first: Work, prepare?: (b: BatchBu
           command: outcome.ok ? { type: 'completeScript', activityInstanceId: e.activityInstanceId, variables: outcome.variables, result: outcome.result } : { type: 'failScript', activityInstanceId: e.activityInstanceId, message: outcome.message },
         });
       } else if (e.type === 'signalThrown') {
-        signals.push({ name: e.name, variables: e.variables });
+        // Only subscriptions that exist when the signal is thrown catch it (a catch event
+        // reached later in the same step does not).
+        const exclude = new Set<string>();
+        for (const later of result.effects.slice(index + 1)) if (later.type === 'subscriptionCreated') exclude.add(later.subscriptionId);
+        signals.push({ name: e.name, variables: e.variables, exclude });
       }
     }
     if (queue.length === 0 && signals.length > 0) {
       const s = signals.shift()!;
-      await deliverSignal(deps, held, queue, s.name, s.variables);
+      await deliverSignal(deps, held, queue, s.name, s.variables, s.exclude);
     }
   }
 
@@ -182,13 +186,13 @@ export async function runStep(deps: StepDeps, first: Work, prepare?: (b: BatchBu
  * ones; and starts of every latest definition with a signal start event of that name.
  * BPMN 2.0.2 §10.5.1: a signal is broadcast to every catcher.
  */
-async function deliverSignal(deps: StepDeps, held: Map<string, Held>, queue: Work[], name: string, variables: Variables): Promise<void> {
-  const seen = new Set<string>();
+async function deliverSignal(deps: StepDeps, held: Map<string, Held>, queue: Work[], name: string, variables: Variables, exclude: Set<string>): Promise<void> {
+  const seen = new Set<string>(exclude);
   for (const h of held.values()) {
     const subs = h.state?.subs;
     if (h.state === null || h.state.status !== 'active' || subs === undefined) continue;
     for (const [id, s] of Object.entries(subs)) {
-      if (s.t !== 'signal') continue;
+      if (s.t !== 'signal' || seen.has(id)) continue;
       const created = [...h.effects].reverse().find((e) => e.type === 'subscriptionCreated' && e.subscriptionId === id);
       if (created !== undefined && created.type === 'subscriptionCreated' && created.name !== name) continue;
       if (created === undefined) {

@@ -4,10 +4,12 @@
  *
  * Driver errors (better-sqlite3's `SqliteError`, pg's `DatabaseError`, socket errors)
  * never leave the store raw: they are translated to one of these codes and kept as the
- * `cause` (see `src/store/sql/translate.ts`).
+ * `cause` (`translateSqliteError` in sqlite/sqlite-driver.ts, `translatePgError` in
+ * postgres/postgres-driver.ts).
  */
 import type { ErrorSpec } from '../common/errors.js';
 
+/** The store's error registry: name → {code, HTTP status}. Use with `new ProcosError(StoreErrors.X, message, details)`. */
 export const StoreErrors = {
   /** The store URL is not understood: unknown scheme, empty SQLite path, unknown or bad URL parameter. details: {url, parameter?} */
   BAD_URL: { code: 'PROCOS_STORE_BAD_URL', status: 500 },
@@ -31,6 +33,8 @@ export const StoreErrors = {
   INCIDENT_NOT_FOUND: { code: 'PROCOS_STORE_INCIDENT_NOT_FOUND', status: 404 },
   /** The incident is already resolved. details: {incidentId, resolvedTime} */
   INCIDENT_ALREADY_RESOLVED: { code: 'PROCOS_STORE_INCIDENT_ALREADY_RESOLVED', status: 409 },
+  /** No user task has this id. details: {userTaskId} */
+  USER_TASK_NOT_FOUND: { code: 'PROCOS_STORE_USER_TASK_NOT_FOUND', status: 404 },
   /** No job has this id. details: {jobId} */
   JOB_NOT_FOUND: { code: 'PROCOS_STORE_JOB_NOT_FOUND', status: 404 },
   /** The job is not locked by this owner. details: {jobId, lockOwner, lockedBy} */

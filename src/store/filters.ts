@@ -3,7 +3,7 @@
  * A field set to `undefined` is the same as absent. An `…In` list that is empty matches
  * nothing.
  */
-import type { InstanceStatus } from './records.js';
+import type { InstanceStatus, SubscriptionEventType } from './records.js';
 
 /**
  * Paging, Camunda style.
@@ -93,9 +93,23 @@ export interface VariableFilter {
 /** Jobs, ordered by due time then id. */
 export interface JobFilter {
   readonly processInstanceId?: string;
+  /** Jobs of this definition (timer start events, and instance jobs that carry it). */
+  readonly processDefinitionId?: string;
   readonly type?: string;
   /** Only jobs with `dueTime <= dueBefore` (epoch ms). */
   readonly dueBefore?: number;
+}
+
+/** Event subscriptions, ordered by created time then id. */
+export interface SubscriptionFilter {
+  readonly eventType?: SubscriptionEventType;
+  /** Message or signal name. */
+  readonly name?: string;
+  readonly processInstanceId?: string;
+  readonly businessKey?: string;
+  /** Subscriptions with exactly this correlation key. */
+  readonly correlationKey?: string;
+  readonly processDefinitionKey?: string;
 }
 
 /** Historic process instances, ordered by start time then id. */

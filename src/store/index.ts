@@ -4,11 +4,14 @@
  * ({@link StoreErrors}). Imports nothing above it (ARCHITECTURE.md layers).
  */
 export { openStore, compileStoreUrl } from './open.js';
+/** Validated store settings (see compileStoreUrl). */
 export type { CompiledStoreConfig } from './open.js';
 export { StoreErrors } from './errors.js';
 export { SCHEMA_VERSION } from './sql/migrations.js';
+/** Compiled per-database settings (parts of CompiledStoreConfig). */
 export type { SqliteConfig } from './sqlite/sqlite-driver.js';
 export type { PostgresConfig } from './postgres/postgres-driver.js';
+/** The contract: the Store, its write model (WriteBatch …), deploy and claim inputs, options. */
 export type {
   AcquireJobsRequest,
   DeployInput,
@@ -34,6 +37,7 @@ export type {
   NewExternalTask,
   NewIncident,
   NewJob,
+  NewSubscription,
   NewUserTask,
   OpenStoreOptions,
   SqliteSynchronous,
@@ -42,6 +46,7 @@ export type {
   VariableWrite,
   WriteBatch,
 } from './types.js';
+/** What the store returns: one record type per table. */
 export type {
   DeploymentRecord,
   ExternalTaskRecord,
@@ -56,9 +61,12 @@ export type {
   JobRecord,
   ProcessDefinitionRecord,
   ResourceRecord,
+  SubscriptionEventType,
+  SubscriptionRecord,
   UserTaskRecord,
   VariableRecord,
 } from './records.js';
+/** Query filters and paging. */
 export type {
   DeploymentFilter,
   ExternalTaskFilter,
@@ -71,6 +79,7 @@ export type {
   JobFilter,
   Page,
   ProcessDefinitionFilter,
+  SubscriptionFilter,
   UserTaskFilter,
   VariableFilter,
 } from './filters.js';

@@ -149,11 +149,17 @@ export interface VariableRecord {
   readonly value: JsonValue;
 }
 
-/** A job: work due at a time (timers, async continuations, retries). Minimal for now. */
+/** A job: work due at a time (timers, async continuations, retries). */
 export interface JobRecord {
   readonly id: string;
-  /** Null for jobs not bound to an instance. */
+  /** Null for jobs not bound to an instance (e.g. the timer of a timer start event). */
   readonly processInstanceId: string | null;
+  /** The definition the job belongs to (a timer start event's, or its instance's), or null. Schema v2. */
+  readonly processDefinitionId: string | null;
+  /** The activity instance whose timer / continuation this is, or null. Schema v2. */
+  readonly activityInstanceId: string | null;
+  /** The BPMN element the job belongs to (timer event, async activity), or null. Schema v2. */
+  readonly elementId: string | null;
   /** Kind of job, e.g. `timer`; free text for the store. */
   readonly type: string;
   /** Epoch ms when it becomes due. */
@@ -164,6 +170,35 @@ export interface JobRecord {
   readonly lockOwner: string | null;
   /** Epoch ms; null when unlocked. */
   readonly lockExpirationTime: number | null;
+  /** Epoch ms. */
+  readonly createdTime: number;
+}
+
+/** What a subscription waits for. */
+export type SubscriptionEventType = 'message' | 'signal';
+
+/**
+ * An event subscription: an activity instance waiting for a message (correlation) or a
+ * signal (broadcast). Schema v2.
+ */
+export interface SubscriptionRecord {
+  readonly id: string;
+  readonly processInstanceId: string;
+  /** Copied from the instance when the subscription was inserted. */
+  readonly processDefinitionId: string;
+  /** Copied from the instance when the subscription was inserted. */
+  readonly processDefinitionKey: string;
+  /** The instance's business key when the subscription was inserted (not updated later). */
+  readonly businessKey: string | null;
+  /** The activity instance that waits (catch event, receive task, boundary event's host …). */
+  readonly activityInstanceId: string;
+  /** BPMN element id of the catching event / task. */
+  readonly elementId: string;
+  readonly eventType: SubscriptionEventType;
+  /** Message or signal name. */
+  readonly name: string;
+  /** The evaluated correlation key (Zeebe), or null. */
+  readonly correlationKey: string | null;
   /** Epoch ms. */
   readonly createdTime: number;
 }

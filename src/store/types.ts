@@ -24,6 +24,7 @@ import type {
   JobFilter,
   Page,
   ProcessDefinitionFilter,
+  SubscriptionFilter,
   UserTaskFilter,
   VariableFilter,
 } from './filters.js';
@@ -41,6 +42,8 @@ import type {
   JobRecord,
   ProcessDefinitionRecord,
   ResourceRecord,
+  SubscriptionEventType,
+  SubscriptionRecord,
   UserTaskRecord,
   VariableRecord,
 } from './records.js';
@@ -127,7 +130,7 @@ export interface InstanceUpdate {
   readonly status: InstanceStatus;
   /** A JSON-serializable object (the engine's InstanceState). */
   readonly state: object;
-  /** Epoch ms; set when the instance ends. @default null */
+  /** Epoch ms; set when the instance ends (an end time once stored is kept). @default null */
   readonly endTime?: number | null;
   /** Changes the business key when given. */
   readonly businessKey?: string | null;
@@ -237,10 +240,20 @@ export interface VariableDelete {
   readonly name?: string;
 }
 
-/** A new job. */
+/**
+ * A new job. A job of an instance names it in `processInstanceId`; a job of a definition
+ * (the timer of a timer start event) has `processInstanceId: null` and names the
+ * definition in `processDefinitionId` (its `payload` says what to do when it is due).
+ */
 export interface NewJob {
   readonly id: string;
   readonly processInstanceId: string | null;
+  /** Must name an existing definition (else PROCOS_STORE_REFERENCE_MISSING). @default null */
+  readonly processDefinitionId?: string | null;
+  /** The activity instance the timer / continuation belongs to. @default null */
+  readonly activityInstanceId?: string | null;
+  /** The BPMN element the job belongs to. @default null */
+  readonly elementId?: string | null;
   readonly type: string;
   /** Epoch ms. */
   readonly dueTime: number;
@@ -248,6 +261,27 @@ export interface NewJob {
   readonly payload?: JsonValue;
   /** @default null */
   readonly retries?: number | null;
+  /** Epoch ms. */
+  readonly createdTime: number;
+}
+
+/**
+ * A new event subscription (from the engine's `subscriptionCreated` effect). The
+ * instance's definition id, definition key and business key are copied from the
+ * instance row when the subscription is inserted (after the batch's instance writes, so
+ * an instance inserted or given a business key in the same batch counts).
+ * @throws PROCOS_STORE_REFERENCE_MISSING (at commit) no instance has `processInstanceId`.
+ */
+export interface NewSubscription {
+  readonly id: string;
+  readonly processInstanceId: string;
+  readonly activityInstanceId: string;
+  readonly elementId: string;
+  readonly eventType: SubscriptionEventType;
+  /** Message or signal name (non-empty). */
+  readonly name: string;
+  /** The evaluated correlation key. @default null */
+  readonly correlationKey?: string | null;
   /** Epoch ms. */
   readonly createdTime: number;
 }
@@ -339,10 +373,21 @@ export interface HistoryWrites {
 /**
  * Everything one {@link Store.commit} applies, in one transaction. Several instances
  * may be written at once (group commit). Apply order (so that a thing created and
- * ended in the same batch works): instances; inserts (external tasks, user tasks,
- * incidents, jobs); external task and job updates; deletes and incident resolves;
+ * ended in the same batch works): instances (in the given order); inserts (external
+ * tasks, user tasks, incidents, jobs, subscriptions); external task and job updates;
+ * deletes (external tasks, user tasks, jobs, subscriptions) and incident resolves;
  * variable upserts, then variable deletes; history starts, then history ends and
  * variable updates. All arrays are optional.
+ *
+ * The result is the same as applying the rows one by one in array order, guards
+ * included; how they are sent differs per database. PostgreSQL: one statement per table
+ * (not per row) for inserts, guarded updates and deletes, and the writes no guard or
+ * later write depends on (history, variables, most inserts) together in one last
+ * statement, sent after every guard was checked: a start command takes 4 round trips
+ * including BEGIN and COMMIT, whatever the number of rows or instances. SQLite: one
+ * prepared single-row statement per row (in-process, that is faster than multi-row
+ * statements). When a batch holds several faulty writes, which error is reported may
+ * differ between the databases; the batch fails as a whole either way.
  */
 export interface WriteBatch {
   readonly instances?: readonly InstanceWrite[];
@@ -359,6 +404,10 @@ export interface WriteBatch {
   readonly jobInserts?: readonly NewJob[];
   readonly jobUpdates?: readonly JobUpdate[];
   readonly jobDeletes?: readonly JobDelete[];
+  /** Applied with the other inserts (before the deletes). */
+  readonly subscriptionInserts?: readonly NewSubscription[];
+  /** Subscription ids; missing rows are ignored. Applied after the inserts, so an id inserted in the same batch is deleted. */
+  readonly subscriptionDeletes?: readonly string[];
   readonly history?: HistoryWrites;
 }
 
@@ -479,14 +528,28 @@ export interface Store {
   countInstances(filter?: InstanceFilter): Promise<number>;
 
   /**
-   * Applies a {@link WriteBatch} in one transaction: all of it or nothing.
+   * Applies a {@link WriteBatch} in one transaction: all of it or nothing. The runtime
+   * builds the batch from the engine's effects (one row write per effect) and guards
+   * the instance by the revision it loaded.
+   * @example
+   * // complete external task `et` (locked by `workerId`) of instance `inst` (loaded with revision r)
+   * const { state, effects } = execute(model, inst.state, { type: 'completeExternalTask', … }, ctx);
+   * await store.commit({
+   *   instances: [{ kind: 'update', id: inst.id, expectedRevision: inst.revision, status: state.status, state, endTime }],
+   *   externalTaskDeletes: [{ id: et.id, expectedWorkerId: workerId }],
+   *   externalTaskInserts: [...],            // externalTaskCreated effects
+   *   variableUpserts: [...],                // variableSet effects
+   *   history: { activityStarts: [...], activityEnds: [...], variableUpdates: [...], processEnds: [...] },
+   * });
    * @throws PROCOS_STORE_REVISION_CONFLICT an update's `expectedRevision` is stale (reload, re-run, retry).
    * @throws PROCOS_STORE_INSTANCE_NOT_FOUND an update names no instance.
    * @throws PROCOS_STORE_EXTERNAL_TASK_LOCK_CONFLICT / _EXTERNAL_TASK_NOT_FOUND a guarded external task write failed.
    * @throws PROCOS_STORE_JOB_LOCK_CONFLICT / _JOB_NOT_FOUND a guarded job write failed.
    * @throws PROCOS_STORE_INCIDENT_NOT_FOUND / _INCIDENT_ALREADY_RESOLVED a resolve found no open incident.
    * @throws PROCOS_STORE_ALREADY_EXISTS an insert's id exists; PROCOS_STORE_REFERENCE_MISSING
-   *   a row names a missing instance or definition.
+   *   a row names a missing instance or definition (a subscription, a missing instance).
+   * @throws PROCOS_STORE_BUSY the database stayed locked (SQLite busy timeout) or a deadlock
+   *   was broken (PostgreSQL, e.g. two group commits touching the same rows): retry.
    */
   commit(batch: WriteBatch): Promise<void>;
 
@@ -519,6 +582,23 @@ export interface Store {
   getUserTask(id: string): Promise<UserTaskRecord | null>;
   listUserTasks(filter?: UserTaskFilter, page?: Page): Promise<UserTaskRecord[]>;
   countUserTasks(filter?: UserTaskFilter): Promise<number>;
+  /**
+   * Sets (claim) or clears (unclaim: null) a user task's assignee. Unconditional: the
+   * caller checks who may claim.
+   * @throws PROCOS_STORE_USER_TASK_NOT_FOUND no user task has this id.
+   * @throws PROCOS_STORE_BAD_ARGUMENT an empty assignee.
+   */
+  setUserTaskAssignee(id: string, assignee: string | null): Promise<void>;
+
+  /** An event subscription by id. Schema v2. */
+  getSubscription(id: string): Promise<SubscriptionRecord | null>;
+  /**
+   * Event subscriptions, e.g. for a message correlation `{ eventType: 'message', name,
+   * correlationKey }` or a signal broadcast `{ eventType: 'signal', name }`; ordered by
+   * created time then id.
+   */
+  listSubscriptions(filter?: SubscriptionFilter, page?: Page): Promise<SubscriptionRecord[]>;
+  countSubscriptions(filter?: SubscriptionFilter): Promise<number>;
 
   getIncident(id: string): Promise<IncidentRecord | null>;
   listIncidents(filter?: IncidentFilter, page?: Page): Promise<IncidentRecord[]>;

@@ -5,6 +5,7 @@ import type {
   InstanceInsert,
   NewExternalTask,
   NewIncident,
+  NewSubscription,
   NewUserTask,
   ProcessDefinitionRecord,
   Store,
@@ -97,6 +98,21 @@ export function incident(def: ProcessDefinitionRecord, instanceId: string, id: s
     activityInstanceId: `ai-${id}`,
     elementId: 'Task_1',
     externalTaskId: null,
+    createdTime: T0,
+    ...extra,
+  };
+}
+
+/** A message subscription of an instance (`eventType` etc. via `extra`). */
+export function subscription(instanceId: string, id: string, extra: Partial<NewSubscription> = {}): NewSubscription {
+  return {
+    id,
+    processInstanceId: instanceId,
+    activityInstanceId: `ai-${id}`,
+    elementId: 'Catch_1',
+    eventType: 'message',
+    name: 'paid',
+    correlationKey: null,
     createdTime: T0,
     ...extra,
   };

@@ -195,6 +195,36 @@ for (const kind of storeKinds()) {
       assert.equal(await db.store.countUserTasks(), 1);
     });
 
+    it('claims and unclaims user tasks (setUserTaskAssignee)', async () => {
+      await db.store.commit({
+        instances: [instanceInsert(def, 'pi-1')],
+        userTaskInserts: [userTask(def, 'pi-1', 'ut-1'), userTask(def, 'pi-1', 'ut-2', { assignee: 'mary', createdTime: T0 + 1 })],
+      });
+      await db.store.setUserTaskAssignee('ut-1', 'demo');
+      assert.equal((await db.store.getUserTask('ut-1'))?.assignee, 'demo');
+      assert.deepEqual(
+        (await db.store.listUserTasks({ unassigned: true })).map((t) => t.id),
+        [],
+      );
+      await db.store.setUserTaskAssignee('ut-2', 'demo'); // reassign
+      assert.equal(await db.store.countUserTasks({ assignee: 'demo' }), 2);
+      await db.store.setUserTaskAssignee('ut-1', null); // unclaim
+      await db.store.setUserTaskAssignee('ut-1', null); // idempotent
+      assert.deepEqual(
+        (await db.store.listUserTasks({ unassigned: true })).map((t) => t.id),
+        ['ut-1'],
+      );
+      assert.deepEqual(await db.store.getUserTask('ut-2'), { ...userTask(def, 'pi-1', 'ut-2', { createdTime: T0 + 1 }), assignee: 'demo' }, 'nothing else changes');
+      await assert.rejects(db.store.setUserTaskAssignee('nope', 'demo'), (e: ProcosError) => {
+        assert.equal(e.code, 'PROCOS_STORE_USER_TASK_NOT_FOUND');
+        assert.equal(e.status, 404);
+        assert.deepEqual(e.details, { userTaskId: 'nope' });
+        return true;
+      });
+      await assert.rejects(db.store.setUserTaskAssignee('nope', null), hasCode(StoreErrors.USER_TASK_NOT_FOUND));
+      await assert.rejects(db.store.setUserTaskAssignee('ut-1', ''), hasCode(StoreErrors.BAD_ARGUMENT));
+    });
+
     it('creates, resolves and annotates incidents', async () => {
       await db.store.commit({
         instances: [instanceInsert(def, 'pi-1')],

@@ -51,7 +51,8 @@ export function translatePgError(e: unknown): ProcosError {
     if (code === FOREIGN_KEY_VIOLATION) return new ProcosError(StoreErrors.REFERENCE_MISSING, `a referenced row does not exist: ${e.message}`, details, { cause: e });
     if (code.startsWith('23') || code.startsWith('22')) return new ProcosError(StoreErrors.BAD_ARGUMENT, `a value is not allowed: ${e.message}`, details, { cause: e });
     if (BUSY_CODES.has(code)) return new ProcosError(StoreErrors.BUSY, `PostgreSQL: ${e.message}`, details, { cause: e });
-    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return new ProcosError(StoreErrors.UNAVAILABLE, `PostgreSQL: ${e.message}`, details, { cause: e });
+    // 08: connection exception, 28: invalid authorization, 3D000: no such database
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('28') || code === '3D000') return new ProcosError(StoreErrors.UNAVAILABLE, `PostgreSQL: ${e.message}`, details, { cause: e });
     return new ProcosError(StoreErrors.DATABASE_ERROR, `PostgreSQL: ${e.message}`, details, { cause: e });
   }
   const message = e instanceof Error ? e.message : String(e);

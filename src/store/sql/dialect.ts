@@ -34,6 +34,25 @@ export interface Dialect {
   readonly migrationLockSql: string | null;
   /** Serializes deploys of one key within a transaction (one `?`: the key), or null. */
   readonly keyLockSql: string | null;
+  /**
+   * How a row set (many rows of bound values, see batch.ts) is written in SQL:
+   * `unnest` — one array parameter per column, `unnest(CAST(? AS TEXT[]), …)`: one
+   * statement text for any number of rows (PostgreSQL); `values` — `(VALUES (?, ?), …)`.
+   */
+  readonly rowSet: 'unnest' | 'values';
+  /**
+   * Rows per batched write statement, by kind: `insert` (INSERT … SELECT FROM a row
+   * set), `update` (UPDATE … FROM a row set), `delete` (DELETE … USING a row set). 1: one
+   * single-row statement per row (no row set). `Infinity`: one statement per batch.
+   * (SQLite could take more than 1 for inserts and updates, never for deletes: it has no
+   * DELETE … USING.)
+   */
+  readonly batchRows: { readonly insert: number; readonly update: number; readonly delete: number };
+  /**
+   * Independent writes whose results are not read (see commit.ts) may be sent as ONE
+   * statement, all but the last as data-modifying `WITH` queries (PostgreSQL).
+   */
+  readonly combineWrites: boolean;
 }
 
 /** SQLite ≥ 3.37 (STRICT tables, RETURNING, UPSERT). */
@@ -51,6 +70,12 @@ export const SQLITE: Dialect = {
   schemaTableExistsSql: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'procos_schema'",
   migrationLockSql: null,
   keyLockSql: null,
+  // In-process: a statement costs microseconds, not a round trip. Measured (WAL,
+  // synchronous NORMAL): single-row prepared statements are as fast or faster than
+  // multi-row VALUES lists (groups of 50 starts: 190 vs 230 µs per instance).
+  rowSet: 'values',
+  batchRows: { insert: 1, update: 1, delete: 1 },
+  combineWrites: false,
 };
 
 /** Advisory lock class ids (first int4 of `pg_advisory_xact_lock(int4, int4)`). */
@@ -73,4 +98,8 @@ export const POSTGRES: Dialect = {
     "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'procos_schema'",
   migrationLockSql: `SELECT pg_advisory_xact_lock(${PG_LOCK_MIGRATION}, 0)`,
   keyLockSql: `SELECT pg_advisory_xact_lock(${PG_LOCK_DEPLOY_KEY}, hashtext(CAST(? AS TEXT)))`,
+  // Every statement is a round trip: one statement per table and batch.
+  rowSet: 'unnest',
+  batchRows: { insert: Infinity, update: Infinity, delete: Infinity },
+  combineWrites: true,
 };

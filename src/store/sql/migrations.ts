@@ -209,8 +209,37 @@ const v1: Migration = {
   ],
 };
 
+const v2: Migration = {
+  version: 2,
+  description: 'event subscriptions; jobs name their definition, activity instance and element',
+  statements: (d) => [
+    // message correlation and signal broadcast: by (event type, name); removed per instance
+    `CREATE TABLE event_subscription (
+      id TEXT PRIMARY KEY,
+      process_instance_id TEXT NOT NULL REFERENCES process_instance (id) ON DELETE CASCADE,
+      process_definition_id TEXT NOT NULL,
+      process_definition_key TEXT NOT NULL,
+      business_key TEXT,
+      activity_instance_id TEXT NOT NULL,
+      element_id TEXT NOT NULL,
+      event_type TEXT NOT NULL CHECK (event_type IN ('message', 'signal')),
+      name TEXT NOT NULL,
+      correlation_key TEXT,
+      created_time ${d.bigint} NOT NULL
+    )${d.compactTableSuffix}`,
+    'CREATE INDEX event_subscription_event ON event_subscription (event_type, name)',
+    'CREATE INDEX event_subscription_instance ON event_subscription (process_instance_id)',
+
+    // timer start events: a job of a definition, without an instance
+    'ALTER TABLE job ADD COLUMN process_definition_id TEXT REFERENCES process_definition (id) ON DELETE CASCADE',
+    'ALTER TABLE job ADD COLUMN activity_instance_id TEXT',
+    'ALTER TABLE job ADD COLUMN element_id TEXT',
+    'CREATE INDEX job_definition ON job (process_definition_id) WHERE process_definition_id IS NOT NULL',
+  ],
+};
+
 /** All migrations, in version order (versions 1, 2, … without gaps). */
-export const MIGRATIONS: readonly Migration[] = [v1];
+export const MIGRATIONS: readonly Migration[] = [v1, v2];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -11,8 +11,14 @@
  * ALWAYS bound parameters; only constant fragments are concatenated.
  */
 
-/** A value bound to a placeholder. Booleans become 1/0 on SQLite. */
-export type SqlParam = string | number | boolean | null | Buffer;
+/** A single value bound to a placeholder. Booleans become 1/0 on SQLite. */
+export type SqlScalar = string | number | boolean | null | Buffer;
+
+/**
+ * A value bound to a placeholder: a scalar, or (PostgreSQL only: the row sets of batched
+ * writes, `unnest(CAST(? AS TEXT[]), …)`, see batch.ts) an array of scalars.
+ */
+export type SqlParam = SqlScalar | readonly SqlScalar[];
 
 /** A row as the driver returns it: column name → value. */
 export type Row = Readonly<Record<string, unknown>>;

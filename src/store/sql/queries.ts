@@ -13,6 +13,7 @@ import type {
   InstanceFilter,
   JobFilter,
   ProcessDefinitionFilter,
+  SubscriptionFilter,
   UserTaskFilter,
   VariableFilter,
 } from '../filters.js';
@@ -83,12 +84,14 @@ export function selectStmt(q: TableQuery, conds: readonly (Cond | undefined)[]):
   return { sql: `SELECT ${q.columns} FROM ${q.table}${w.sql} ORDER BY ${q.orderBy}`, params: w.params };
 }
 
-// ---- filters per table
+// ---- filters per table: each maps a filter (see filters.ts) to WHERE conditions
 
+/** WHERE conditions of a {@link DeploymentFilter}. */
 export function deploymentConds(f: DeploymentFilter): (Cond | undefined)[] {
   return [eq('name', f.name), eq('source', f.source), eq('tenant_id', f.tenantId)];
 }
 
+/** WHERE conditions of a {@link ProcessDefinitionFilter}. */
 export function definitionConds(f: ProcessDefinitionFilter): (Cond | undefined)[] {
   return [
     eq('key', f.key),
@@ -102,6 +105,7 @@ export function definitionConds(f: ProcessDefinitionFilter): (Cond | undefined)[
   ];
 }
 
+/** WHERE conditions of a {@link InstanceFilter}. */
 export function instanceConds(f: InstanceFilter): (Cond | undefined)[] {
   return [
     inList('id', f.ids),
@@ -114,6 +118,7 @@ export function instanceConds(f: InstanceFilter): (Cond | undefined)[] {
   ];
 }
 
+/** WHERE conditions of a {@link ExternalTaskFilter}. */
 export function externalTaskConds(f: ExternalTaskFilter): (Cond | undefined)[] {
   return [
     eq('process_instance_id', f.processInstanceId),
@@ -130,10 +135,12 @@ export function externalTaskConds(f: ExternalTaskFilter): (Cond | undefined)[] {
   ];
 }
 
+/** WHERE conditions of a {@link UserTaskFilter}. */
 export function userTaskConds(f: UserTaskFilter): (Cond | undefined)[] {
   return [eq('process_instance_id', f.processInstanceId), eq('element_id', f.elementId), eq('assignee', f.assignee), isNull('assignee', f.unassigned)];
 }
 
+/** WHERE conditions of a {@link IncidentFilter}. */
 export function incidentConds(f: IncidentFilter): (Cond | undefined)[] {
   return [
     eq('process_instance_id', f.processInstanceId),
@@ -145,14 +152,34 @@ export function incidentConds(f: IncidentFilter): (Cond | undefined)[] {
   ];
 }
 
+/** WHERE conditions of a {@link VariableFilter}. */
 export function variableConds(f: VariableFilter): (Cond | undefined)[] {
   return [eq('process_instance_id', f.processInstanceId), eq('scope_id', f.scopeId), eq('name', f.name)];
 }
 
+/** WHERE conditions of a {@link JobFilter}. */
 export function jobConds(f: JobFilter): (Cond | undefined)[] {
-  return [eq('process_instance_id', f.processInstanceId), eq('type', f.type), f.dueBefore === undefined ? undefined : cond('due_time <= ?', f.dueBefore)];
+  return [
+    eq('process_instance_id', f.processInstanceId),
+    eq('process_definition_id', f.processDefinitionId),
+    eq('type', f.type),
+    f.dueBefore === undefined ? undefined : cond('due_time <= ?', f.dueBefore),
+  ];
 }
 
+/** WHERE conditions of a {@link SubscriptionFilter}. */
+export function subscriptionConds(f: SubscriptionFilter): (Cond | undefined)[] {
+  return [
+    eq('event_type', f.eventType),
+    eq('name', f.name),
+    eq('process_instance_id', f.processInstanceId),
+    eq('business_key', f.businessKey),
+    eq('correlation_key', f.correlationKey),
+    eq('process_definition_key', f.processDefinitionKey),
+  ];
+}
+
+/** WHERE conditions of a {@link HistoricProcessInstanceFilter}. */
 export function historicProcessConds(f: HistoricProcessInstanceFilter): (Cond | undefined)[] {
   return [
     eq('id', f.processInstanceId),
@@ -165,6 +192,7 @@ export function historicProcessConds(f: HistoricProcessInstanceFilter): (Cond | 
   ];
 }
 
+/** WHERE conditions of a {@link HistoricActivityInstanceFilter}. */
 export function historicActivityConds(f: HistoricActivityInstanceFilter): (Cond | undefined)[] {
   return [
     eq('process_instance_id', f.processInstanceId),
@@ -175,10 +203,12 @@ export function historicActivityConds(f: HistoricActivityInstanceFilter): (Cond 
   ];
 }
 
+/** WHERE conditions of a {@link HistoricVariableUpdateFilter}. */
 export function historicVariableConds(f: HistoricVariableUpdateFilter): (Cond | undefined)[] {
   return [eq('process_instance_id', f.processInstanceId), eq('scope_id', f.scopeId), eq('name', f.name)];
 }
 
+/** WHERE conditions of a {@link HistoricIncidentFilter}. */
 export function historicIncidentConds(f: HistoricIncidentFilter): (Cond | undefined)[] {
   return [eq('process_instance_id', f.processInstanceId), eq('element_id', f.elementId), eq('type', f.type), isNull('resolved_time', f.open)];
 }

@@ -20,6 +20,8 @@ import type {
   JobRecord,
   ProcessDefinitionRecord,
   ResourceRecord,
+  SubscriptionEventType,
+  SubscriptionRecord,
   UserTaskRecord,
   VariableRecord,
 } from '../records.js';
@@ -100,17 +102,23 @@ export function columns(cols: readonly string[], qualifier?: string): string {
   return qualifier === undefined ? cols.join(', ') : cols.map((c) => `${qualifier}.${c}`).join(', ');
 }
 
+/** Columns read from `deployment`. */
 export const DEPLOYMENT_COLS = ['id', 'name', 'source', 'tenant_id', 'deploy_time'] as const;
+/** A row → {@link DeploymentRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toDeployment(r: Row): DeploymentRecord {
   return { id: str(r, 'id'), name: str(r, 'name'), source: strN(r, 'source'), tenantId: strN(r, 'tenant_id'), deployTime: num(r, 'deploy_time') };
 }
 
+/** Columns read from `deployment_resource`. */
 export const RESOURCE_COLS = ['deployment_id', 'name', 'content'] as const;
+/** A row → {@link ResourceRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toResource(r: Row): ResourceRecord {
   return { deploymentId: str(r, 'deployment_id'), name: str(r, 'name'), content: bytes(r, 'content') };
 }
 
+/** Columns read from `process_definition`. */
 export const DEFINITION_COLS = ['id', 'key', 'version', 'version_tag', 'name', 'deployment_id', 'resource_name', 'content_hash', 'tenant_id'] as const;
+/** A row → {@link ProcessDefinitionRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toDefinition(r: Row): ProcessDefinitionRecord {
   return {
     id: str(r, 'id'),
@@ -125,6 +133,7 @@ export function toDefinition(r: Row): ProcessDefinitionRecord {
   };
 }
 
+/** Columns read from `process_instance (without state)`. */
 export const INSTANCE_SUMMARY_COLS = [
   'id',
   'process_definition_id',
@@ -136,7 +145,9 @@ export const INSTANCE_SUMMARY_COLS = [
   'end_time',
   'super_instance_id',
 ] as const;
+/** Columns read from `process_instance`. */
 export const INSTANCE_COLS = [...INSTANCE_SUMMARY_COLS, 'state'] as const;
+/** A row → {@link InstanceSummary}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toInstanceSummary(r: Row): InstanceSummary {
   return {
     id: str(r, 'id'),
@@ -150,10 +161,12 @@ export function toInstanceSummary(r: Row): InstanceSummary {
     superInstanceId: strN(r, 'super_instance_id'),
   };
 }
+/** A row → {@link InstanceRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toInstance(r: Row): InstanceRecord {
   return { ...toInstanceSummary(r), state: jsonObject(r, 'state') };
 }
 
+/** Columns read from `external_task`. */
 export const EXTERNAL_TASK_COLS = [
   'id',
   'process_instance_id',
@@ -173,6 +186,7 @@ export const EXTERNAL_TASK_COLS = [
   'suspended',
   'created_time',
 ] as const;
+/** A row → {@link ExternalTaskRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toExternalTask(r: Row): ExternalTaskRecord {
   return {
     id: str(r, 'id'),
@@ -195,6 +209,7 @@ export function toExternalTask(r: Row): ExternalTaskRecord {
   };
 }
 
+/** Columns read from `user_task`. */
 export const USER_TASK_COLS = [
   'id',
   'process_instance_id',
@@ -210,6 +225,7 @@ export const USER_TASK_COLS = [
   'form_key',
   'created_time',
 ] as const;
+/** A row → {@link UserTaskRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toUserTask(r: Row): UserTaskRecord {
   return {
     id: str(r, 'id'),
@@ -228,6 +244,7 @@ export function toUserTask(r: Row): UserTaskRecord {
   };
 }
 
+/** Columns read from `incident`. */
 export const INCIDENT_COLS = [
   'id',
   'type',
@@ -241,20 +258,41 @@ export const INCIDENT_COLS = [
   'resolved_time',
   'annotation',
 ] as const;
+/** A row → {@link IncidentRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toIncident(r: Row): IncidentRecord {
   return { ...toHistoricIncident(r), annotation: strN(r, 'annotation') };
 }
 
+/** Columns read from `variable`. */
 export const VARIABLE_COLS = ['process_instance_id', 'scope_id', 'name', 'value'] as const;
+/** A row → {@link VariableRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toVariable(r: Row): VariableRecord {
   return { processInstanceId: str(r, 'process_instance_id'), scopeId: str(r, 'scope_id'), name: str(r, 'name'), value: json(r, 'value') };
 }
 
-export const JOB_COLS = ['id', 'process_instance_id', 'type', 'due_time', 'payload', 'retries', 'lock_owner', 'lock_expiration_time', 'created_time'] as const;
+/** Columns read from `job`. */
+export const JOB_COLS = [
+  'id',
+  'process_instance_id',
+  'process_definition_id',
+  'activity_instance_id',
+  'element_id',
+  'type',
+  'due_time',
+  'payload',
+  'retries',
+  'lock_owner',
+  'lock_expiration_time',
+  'created_time',
+] as const;
+/** A row → {@link JobRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toJob(r: Row): JobRecord {
   return {
     id: str(r, 'id'),
     processInstanceId: strN(r, 'process_instance_id'),
+    processDefinitionId: strN(r, 'process_definition_id'),
+    activityInstanceId: strN(r, 'activity_instance_id'),
+    elementId: strN(r, 'element_id'),
     type: str(r, 'type'),
     dueTime: num(r, 'due_time'),
     payload: json(r, 'payload'),
@@ -265,6 +303,44 @@ export function toJob(r: Row): JobRecord {
   };
 }
 
+function eventType(row: Row, col: string): SubscriptionEventType {
+  const v = str(row, col);
+  if (v === 'message' || v === 'signal') return v;
+  throw corrupt(col, v);
+}
+
+/** Columns read from `event_subscription`. */
+export const SUBSCRIPTION_COLS = [
+  'id',
+  'process_instance_id',
+  'process_definition_id',
+  'process_definition_key',
+  'business_key',
+  'activity_instance_id',
+  'element_id',
+  'event_type',
+  'name',
+  'correlation_key',
+  'created_time',
+] as const;
+/** A row → {@link SubscriptionRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type. */
+export function toSubscription(r: Row): SubscriptionRecord {
+  return {
+    id: str(r, 'id'),
+    processInstanceId: str(r, 'process_instance_id'),
+    processDefinitionId: str(r, 'process_definition_id'),
+    processDefinitionKey: str(r, 'process_definition_key'),
+    businessKey: strN(r, 'business_key'),
+    activityInstanceId: str(r, 'activity_instance_id'),
+    elementId: str(r, 'element_id'),
+    eventType: eventType(r, 'event_type'),
+    name: str(r, 'name'),
+    correlationKey: strN(r, 'correlation_key'),
+    createdTime: num(r, 'created_time'),
+  };
+}
+
+/** Columns read from `hist_process_instance`. */
 export const HIST_PROCESS_COLS = [
   'id',
   'process_definition_id',
@@ -276,6 +352,7 @@ export const HIST_PROCESS_COLS = [
   'end_time',
   'end_reason',
 ] as const;
+/** A row → {@link HistoricProcessInstanceRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toHistoricProcessInstance(r: Row): HistoricProcessInstanceRecord {
   return {
     id: str(r, 'id'),
@@ -290,6 +367,7 @@ export function toHistoricProcessInstance(r: Row): HistoricProcessInstanceRecord
   };
 }
 
+/** Columns read from `hist_activity_instance`. */
 export const HIST_ACTIVITY_COLS = [
   'id',
   'process_instance_id',
@@ -301,6 +379,7 @@ export const HIST_ACTIVITY_COLS = [
   'end_time',
   'canceled',
 ] as const;
+/** A row → {@link HistoricActivityInstanceRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toHistoricActivityInstance(r: Row): HistoricActivityInstanceRecord {
   return {
     id: str(r, 'id'),
@@ -315,7 +394,9 @@ export function toHistoricActivityInstance(r: Row): HistoricActivityInstanceReco
   };
 }
 
+/** Columns read from `hist_variable_update`. */
 export const HIST_VARIABLE_COLS = ['seq', 'process_instance_id', 'scope_id', 'name', 'value', 'time'] as const;
+/** A row → {@link HistoricVariableUpdateRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toHistoricVariableUpdate(r: Row): HistoricVariableUpdateRecord {
   return {
     sequence: num(r, 'seq'),
@@ -327,6 +408,7 @@ export function toHistoricVariableUpdate(r: Row): HistoricVariableUpdateRecord {
   };
 }
 
+/** Columns read from `hist_incident`. */
 export const HIST_INCIDENT_COLS = [
   'id',
   'type',
@@ -339,6 +421,7 @@ export const HIST_INCIDENT_COLS = [
   'created_time',
   'resolved_time',
 ] as const;
+/** A row → {@link HistoricIncidentRecord}. @throws PROCOS_STORE_CORRUPT_ROW on a wrong column type or bad JSON. */
 export function toHistoricIncident(r: Row): HistoricIncidentRecord {
   return {
     id: str(r, 'id'),

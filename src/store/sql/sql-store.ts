@@ -16,6 +16,7 @@ import type {
   JobFilter,
   Page,
   ProcessDefinitionFilter,
+  SubscriptionFilter,
   UserTaskFilter,
   VariableFilter,
 } from '../filters.js';
@@ -32,6 +33,7 @@ import type {
   JobRecord,
   ProcessDefinitionRecord,
   ResourceRecord,
+  SubscriptionRecord,
   UserTaskRecord,
   VariableRecord,
 } from '../records.js';
@@ -56,6 +58,7 @@ import {
   toInstanceSummary,
   toJob,
   toResource,
+  toSubscription,
   toUserTask,
   toVariable,
 } from './rows.js';
@@ -63,7 +66,13 @@ import * as t from './tables.js';
 import { compilePage, int, nonEmpty, positiveInt, retriesValue } from './validate.js';
 
 /** Runs `s`; on 0 changed rows, probes `table` by id to tell "not found" from "conflict". */
-function* guardedUpdate(s: Stmt, table: 'external_task' | 'incident', id: string, onMissing: () => ProcosError, onConflict: (row: Row) => ProcosError): TxProgram<void> {
+function* guardedUpdate(
+  s: Stmt,
+  table: 'external_task' | 'incident' | 'user_task',
+  id: string,
+  onMissing: () => ProcosError,
+  onConflict: (row: Row) => ProcosError,
+): TxProgram<void> {
   const r = yield s;
   if (r.changes > 0) return;
   const column = table === 'external_task' ? 'worker_id' : 'id';
@@ -163,7 +172,7 @@ export class SqlStore implements Store {
   }
 
   async commit(batch: WriteBatch): Promise<void> {
-    await this.driver.run(commitProgram(batch), 'write');
+    await this.driver.run(commitProgram(this.driver.dialect, batch), 'write');
   }
 
   // ---- external tasks
@@ -223,7 +232,7 @@ export class SqlStore implements Store {
     await this.driver.run(guardedUpdate(s, 'external_task', id, externalTaskMissing(id), externalTaskMissing(id)), 'autocommit');
   }
 
-  // ---- user tasks, incidents, variables
+  // ---- user tasks
 
   async getUserTask(id: string): Promise<UserTaskRecord | null> {
     return this.one(t.USER_TASKS, [q.eq('id', id)], toUserTask);
@@ -236,6 +245,29 @@ export class SqlStore implements Store {
   async countUserTasks(filter: UserTaskFilter = {}): Promise<number> {
     return this.count(t.USER_TASKS, q.userTaskConds, filter);
   }
+
+  async setUserTaskAssignee(id: string, assignee: string | null): Promise<void> {
+    if (assignee !== null) nonEmpty('assignee', assignee);
+    const missing = (): ProcosError => new ProcosError(StoreErrors.USER_TASK_NOT_FOUND, `user task ${id} does not exist`, { userTaskId: id });
+    const s = stmt('UPDATE user_task SET assignee = ? WHERE id = ?', assignee, id);
+    await this.driver.run(guardedUpdate(s, 'user_task', id, missing, missing), 'autocommit');
+  }
+
+  // ---- event subscriptions
+
+  async getSubscription(id: string): Promise<SubscriptionRecord | null> {
+    return this.one(t.SUBSCRIPTIONS, [q.eq('id', id)], toSubscription);
+  }
+
+  async listSubscriptions(filter: SubscriptionFilter = {}, page?: Page): Promise<SubscriptionRecord[]> {
+    return this.list(t.SUBSCRIPTIONS, q.subscriptionConds, toSubscription, filter, page);
+  }
+
+  async countSubscriptions(filter: SubscriptionFilter = {}): Promise<number> {
+    return this.count(t.SUBSCRIPTIONS, q.subscriptionConds, filter);
+  }
+
+  // ---- incidents, variables
 
   async getIncident(id: string): Promise<IncidentRecord | null> {
     return this.one(t.INCIDENTS, [q.eq('id', id)], toIncident);

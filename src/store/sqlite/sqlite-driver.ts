@@ -63,7 +63,9 @@ export function translateSqliteError(e: unknown): ProcosError {
 }
 
 function bind(p: SqlParam): string | number | null | Buffer {
-  return typeof p === 'boolean' ? (p ? 1 : 0) : p;
+  // Array parameters are PostgreSQL row sets (batch.ts); the SQLite dialect never asks for them.
+  if (Array.isArray(p)) throw new Error('SQLite binds no array parameters');
+  return typeof p === 'boolean' ? (p ? 1 : 0) : (p as string | number | null | Buffer);
 }
 
 /** One better-sqlite3 connection. */
@@ -85,6 +87,7 @@ export class SqliteDriver implements SqlDriver {
       if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
       this.db = new Database(config.path, { timeout: config.busyTimeoutMs });
       if (config.path !== ':memory:') this.db.pragma('journal_mode = WAL');
+      // PRAGMA takes no bound parameters; the value is one of four keywords (SqliteSynchronous).
       this.db.pragma(`synchronous = ${config.synchronous}`);
       this.db.pragma('foreign_keys = ON');
       this.begin = this.db.prepare('BEGIN IMMEDIATE');

@@ -69,7 +69,7 @@ export const endEvent: Behaviour<EndEventNode> = {
       return;
     }
     if (ev.type === 'signal') throwSignal(run, act, ev);
-    else if (ev.type === 'compensate') throwCompensation(run, act, ev);
+    else if (ev.type === 'compensate' && throwCompensation(run, act, ev)) return;
     run.leave(act);
   },
   cancel(run, act) {

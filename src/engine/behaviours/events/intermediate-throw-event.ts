@@ -15,7 +15,7 @@ export const intermediateThrowEvent: Behaviour<IntermediateThrowEventNode> = {
   execute(run, act, node) {
     const ev = node.event;
     if (ev.type === 'signal') throwSignal(run, act, ev);
-    else if (ev.type === 'compensate') throwCompensation(run, act, ev);
+    else if (ev.type === 'compensate' && throwCompensation(run, act, ev)) return;
     else if (ev.type === 'message' && ev.external !== undefined) {
       createExternalTask(run, act, node.id, ev.external);
       return;

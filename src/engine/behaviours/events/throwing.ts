@@ -14,10 +14,19 @@ export function throwSignal(run: Run, act: ActivityInstance, def: Extract<EventD
   run.effects.push({ type: 'signalThrown', name: String(name), variables: {}, time: run.ctx.now });
 }
 
-/** Runs compensation handlers of the enclosing scope (one activity, or all, newest first). */
-export function throwCompensation(run: Run, act: ActivityInstance, def: Extract<EventDefinition, { type: 'compensate' }>): void {
+/**
+ * Runs compensation handlers of the enclosing scope (one activity, or all, newest
+ * first). With waitForCompletion (the default) the throw event waits until they have
+ * all completed (BPMN 2.0.2 §13.4.5). Returns true when the throw event now waits.
+ */
+export function throwCompensation(run: Run, act: ActivityInstance, def: Extract<EventDefinition, { type: 'compensate' }>): boolean {
   const scope = run.state.acts[act.parent!];
-  if (scope !== undefined) compensate(run, scope, def.activityRef);
+  if (scope === undefined) return false;
+  const started = compensate(run, scope, def.activityRef, def.waitForCompletion ? act : undefined);
+  if (started === 0 || !def.waitForCompletion) return false;
+  act.st = 'compensating';
+  act.pend = started;
+  return true;
 }
 
 /** The link catch event of `name` in the same scope as `node`. */

@@ -37,7 +37,8 @@ export const callActivity: Behaviour<CallActivityNode> = {
     const versionTag = node.versionTag === undefined ? null : String(evaluate(node.versionTag, scope));
     const zeebe = node.io?.dialect === 'zeebe' || node.propagateAllParentVariables !== undefined;
     const passed = applyCallMappings(node.inMappings, scope);
-    const variables = zeebe && node.propagateAllParentVariables !== false ? { ...scope.all(), ...passed.variables } : passed.variables;
+    // Zeebe: all visible variables unless propagateAllParentVariables=false, then only the input mappings (the task's local variables).
+    const variables = zeebe ? { ...(node.propagateAllParentVariables !== false ? scope.all() : { ...(act.vars ?? {}) }), ...passed.variables } : passed.variables;
     const child = run.ctx.newId();
     act.child = child;
     act.st = 'wait';
