@@ -8,22 +8,23 @@
  * fsync on, synchronous_commit on, full_page_writes on); deploy the model; then
  *
  * - `separate` phases: start N instances (`Runtime.startInstance`, each its own
- *   transaction; `--start-concurrency` in flight) → start throughput; then a worker in
- *   this process fetches batches of 100 (`fetchAndLock`, maxTasks 100, lock 60 s, all
- *   visible variables as a Camunda worker gets them by default) and completes each task
- *   (`completeExternalTask`), `c` completions in flight (c = 1: one after another), until
- *   the queue is empty → completion throughput;
- * - `overlap`: the starter and the worker run at the same time (the worker long-polls
- *   and is woken by the runtime's topic notifier).
+ *   transaction, `c` starts in flight) → start throughput; then a worker in this process
+ *   fetches batches of 100 (`fetchAndLock`, maxTasks 100, lock 60 s, all visible
+ *   variables as a Camunda worker gets them by default) and completes each task
+ *   (`completeExternalTask`), `c` completions in flight, until the queue is empty →
+ *   completion throughput. c = 1: strictly one command after another; c > 1: limited
+ *   concurrency (`--concurrency`, default 1 and 8);
+ * - `overlap` (`--overlap`, with the largest c): the starter and the worker run at the
+ *   same time (the worker long-polls and is woken by the runtime's topic notifier).
  *
  * End-to-end throughput = N / (first start → last completion). At the end every run
  * checks `store.countInstances({ status: 'completed' }) === N`. Medians of `--runs` runs.
  *
  *   node dist/bench/durable.js [--store sqlite|postgres|both] [--n 20000] [--runs 3]
- *     [--concurrency 1,8] [--start-concurrency 1] [--overlap]
+ *     [--concurrency 1,8] [--overlap]
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, fdatasyncSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,12 +55,11 @@ interface Args {
   n: number;
   runs: number;
   concurrency: number[];
-  startConcurrency: number;
   overlap: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { stores: ['sqlite', 'postgres'], n: 20_000, runs: 3, concurrency: [1, 8], startConcurrency: 1, overlap: false };
+  const a: Args = { stores: ['sqlite', 'postgres'], n: 20_000, runs: 3, concurrency: [1, 8], overlap: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -80,9 +80,8 @@ function parseArgs(argv: string[]): Args {
     } else if (k === '--n') a.n = int(v(), 1);
     else if (k === '--runs') a.runs = int(v(), 1);
     else if (k === '--concurrency') a.concurrency = v().split(',').map((s) => int(s, 1));
-    else if (k === '--start-concurrency') a.startConcurrency = int(v(), 1);
     else if (k === '--overlap') a.overlap = true;
-    else throw new Error(`unknown argument ${k} (known: --store, --n, --runs, --concurrency, --start-concurrency, --overlap)`);
+    else throw new Error(`unknown argument ${k} (known: --store, --n, --runs, --concurrency, --overlap)`);
   }
   return a;
 }
@@ -109,6 +108,26 @@ async function times(n: number, limit: number, fn: (i: number) => Promise<void>)
     while (next < n) await fn(next++);
   });
   await Promise.all(lanes);
+}
+
+/** Median latency of (8 KiB write + fdatasync) on a file in `dir`, µs: what one durable commit waits for at least. */
+function fdatasyncMicros(dir: string, rounds = 200): number {
+  const d = mkdtempSync(join(dir, 'procos-fsync-'));
+  const fd = openSync(join(d, 'probe'), 'w');
+  const buf = Buffer.alloc(8192, 7);
+  const xs: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      writeSync(fd, buf, 0, buf.length, (i % 16) * 8192);
+      fdatasyncSync(fd);
+      xs.push((performance.now() - t0) * 1000);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(d, { recursive: true, force: true });
+  }
+  return median(xs);
 }
 
 function load(): string {
@@ -232,10 +251,12 @@ interface RunResult {
   completeMs: number;
   totalMs: number;
   fetches: number;
+  /** CPU time (user + system) of this process over the whole run, ms. */
+  cpuMs: number;
 }
 
 function label(v: Variant): string {
-  return `${v.mode}, ${v.concurrency === 1 ? 'sequential completes' : `${v.concurrency} completes in flight`}`;
+  return `${v.mode}, ${v.concurrency === 1 ? 'sequential (1 in flight)' : `${v.concurrency} in flight`}`;
 }
 
 /** The worker: fetch batches of 100, complete each, until `n` are done. */
@@ -255,15 +276,16 @@ async function worker(rt: Runtime, n: number, concurrency: number, longPoll: boo
   return fetches;
 }
 
-async function oneRun(store: Store, n: number, v: Variant, startConcurrency: number): Promise<RunResult> {
+async function oneRun(store: Store, n: number, v: Variant): Promise<RunResult> {
   const rt = new Runtime(store);
   try {
     const [def] = (await rt.deploy({ name: 'bench', resources: [{ name: 'bench.bpmn', content: MODEL }] })).definitions;
     const definitionId = def!.id;
-    const start = (): Promise<void> => times(n, startConcurrency, async () => void (await rt.startInstance({ definitionId })));
+    const start = (): Promise<void> => times(n, v.concurrency, async () => void (await rt.startInstance({ definitionId })));
     let startMs: number;
     let completeMs: number;
     let fetches: number;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     if (v.mode === 'separate') {
       await start();
@@ -280,11 +302,13 @@ async function oneRun(store: Store, n: number, v: Variant, startConcurrency: num
       completeMs = performance.now() - t0;
     }
     const totalMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const completed = await store.countInstances({ status: 'completed' });
     if (completed !== n) throw new Error(`expected ${n} completed instances, found ${completed}`);
     const left = await store.countExternalTasks();
     if (left !== 0) throw new Error(`${left} external tasks are left`);
-    return { startMs, completeMs, totalMs, fetches };
+    return { startMs, completeMs, totalMs, fetches, cpuMs };
   } finally {
     rt.close();
   }
@@ -311,7 +335,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${machine()}`);
   console.log(`date: ${new Date().toISOString()}`);
   console.log(`command: node dist/bench/durable.js ${process.argv.slice(2).join(' ')}`);
-  console.log(`N = ${fmt(args.n)} instances per run, ${args.runs} run(s) per variant; starts: ${args.startConcurrency} in flight; worker: fetchAndLock maxTasks 100, lockDuration 60000`);
+  console.log(`disk: 8 KiB write + fdatasync in ${tmpdir()}: median ${fmt(fdatasyncMicros(tmpdir()))} µs`);
+  console.log(`N = ${fmt(args.n)} instances per run, ${args.runs} run(s) per variant; worker: fetchAndLock maxTasks 100, lockDuration 60000`);
   const summaries: Summary[] = [];
 
   for (const kind of args.stores) {
@@ -349,7 +374,7 @@ async function main(): Promise<void> {
           }
           let res: RunResult;
           try {
-            res = await oneRun(store, args.n, v, args.startConcurrency);
+            res = await oneRun(store, args.n, v);
           } finally {
             await cleanup();
           }
@@ -358,7 +383,7 @@ async function main(): Promise<void> {
           console.log(
             `${kind} [${label(v)}] run ${r + 1}: starts ${fmt(perS(args.n, res.startMs))}/s (${fmt(res.startMs / 1000, 1)} s), ` +
               `${v.mode === 'separate' ? 'completion phase' : 'worker'} ${fmt(perS(args.n, res.completeMs))}/s (${fmt(res.completeMs / 1000, 1)} s), ` +
-              `end-to-end ${fmt(perS(args.n, res.totalMs))}/s (${fmt(res.totalMs / 1000, 1)} s), ${res.fetches} fetches; load before: ${loadBefore}`,
+              `end-to-end ${fmt(perS(args.n, res.totalMs))}/s (${fmt(res.totalMs / 1000, 1)} s), ${res.fetches} fetches, CPU ${fmt(res.cpuMs / 1000, 1)} s = ${fmt((res.cpuMs * 1000) / args.n)} µs/instance (${fmt((100 * res.cpuMs) / res.totalMs)}% of wall); load before: ${loadBefore}`,
           );
         }
       }

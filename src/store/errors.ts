@@ -45,6 +45,10 @@ export const StoreErrors = {
   REFERENCE_MISSING: { code: 'PROCOS_STORE_REFERENCE_MISSING', status: 409 },
   /** A deployment is inconsistent: no resources, a process names a missing resource, a key appears twice. details: {field, value} */
   DEPLOYMENT_INVALID: { code: 'PROCOS_STORE_DEPLOYMENT_INVALID', status: 400 },
+  /** No deployment has this id (`deleteDeployment`). details: {deploymentId} */
+  DEPLOYMENT_NOT_FOUND: { code: 'PROCOS_STORE_DEPLOYMENT_NOT_FOUND', status: 404 },
+  /** A deployment cannot be deleted without `cascade`: instances of its definitions run. details: {deploymentId, processDefinitionId, runningInstances} */
+  DEPLOYMENT_IN_USE: { code: 'PROCOS_STORE_DEPLOYMENT_IN_USE', status: 409 },
   /** The database stayed locked longer than the busy timeout (SQLite), or a deadlock / lock timeout was detected (PostgreSQL). Retry. */
   BUSY: { code: 'PROCOS_STORE_BUSY', status: 503 },
   /** The database cannot be reached (connection refused, reset, timed out). */

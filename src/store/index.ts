@@ -14,7 +14,9 @@ export type { PostgresConfig } from './postgres/postgres-driver.js';
 /** The contract: the Store, its write model (WriteBatch …), deploy and claim inputs, options. */
 export type {
   AcquireJobsRequest,
+  DeleteDeploymentOptions,
   DeployInput,
+  DeploymentDeletion,
   DeployProcess,
   DeployResource,
   DeployResult,

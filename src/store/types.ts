@@ -423,6 +423,13 @@ export interface FetchTopic {
   readonly processDefinitionKeyIn?: readonly string[];
   readonly processDefinitionId?: string;
   readonly businessKey?: string;
+  /**
+   * Only tasks whose process instance has process variables (variables of the instance's
+   * root scope) equal to these values (Camunda's `processVariables` filter). Values are
+   * compared as their JSON text in the claim statement: exact for strings, numbers,
+   * booleans and null; objects and arrays match only with the same key order.
+   */
+  readonly processVariables?: Readonly<Record<string, JsonValue>>;
 }
 
 /** Input of {@link Store.fetchAndLock} (Camunda 7's `POST /external-task/fetchAndLock`). */
@@ -436,6 +443,33 @@ export interface FetchAndLockRequest {
   readonly topics: readonly FetchTopic[];
   /** Current time, epoch ms. */
   readonly now: number;
+  /**
+   * Order by created time (after priority, with `usePriority`): `asc` oldest first,
+   * `desc` newest first (Camunda's fetchAndLock `sorting` by `createTime`). Ties by id in
+   * the same direction. @default 'asc'
+   */
+  readonly order?: 'asc' | 'desc';
+}
+
+/** Options of {@link Store.deleteDeployment}. */
+export interface DeleteDeploymentOptions {
+  /**
+   * Also delete the process instances of the deployment's definitions that still run,
+   * the instances they called (recursively), all their runtime rows (external and user
+   * tasks, jobs, subscriptions, incidents, variables) and their history. @default false
+   */
+  readonly cascade?: boolean;
+}
+
+/** Result of {@link Store.deleteDeployment}. */
+export interface DeploymentDeletion {
+  readonly deploymentId: string;
+  /** The deleted process definitions (ids). */
+  readonly processDefinitionIds: readonly string[];
+  /** Process instance rows deleted (ended ones, and with `cascade` running ones and the instances they called). */
+  readonly deletedInstances: number;
+  /** Process instances whose history was deleted (`cascade` only; else 0). */
+  readonly deletedHistoricInstances: number;
 }
 
 /** Input of {@link Store.acquireJobs}. */
@@ -512,6 +546,20 @@ export interface Store {
   getDeployment(id: string): Promise<DeploymentRecord | null>;
   listDeployments(filter?: DeploymentFilter, page?: Page): Promise<DeploymentRecord[]>;
   countDeployments(filter?: DeploymentFilter): Promise<number>;
+  /**
+   * Deletes a deployment with its resources and process definitions (and the jobs of
+   * those definitions: timer start events), in one transaction. The process instances
+   * of its definitions that have ended are deleted too (their history is kept); running
+   * ones refuse the deletion unless `cascade`, which deletes them, the instances they
+   * called (recursively), every runtime row of those instances, and their history.
+   * On PostgreSQL the definitions are locked first (`FOR UPDATE`), so an instance being
+   * started at the same time either counts as running or fails (its definition is gone).
+   * @throws PROCOS_STORE_DEPLOYMENT_NOT_FOUND no deployment has this id.
+   * @throws PROCOS_STORE_DEPLOYMENT_IN_USE instances of its definitions run and `cascade`
+   *   is not set; nothing was deleted (details: deploymentId, processDefinitionId,
+   *   runningInstances — of the first definition with running instances).
+   */
+  deleteDeployment(id: string, options?: DeleteDeploymentOptions): Promise<DeploymentDeletion>;
   getResource(deploymentId: string, name: string): Promise<ResourceRecord | null>;
   /** All resources of a deployment, by name. */
   listResources(deploymentId: string): Promise<ResourceRecord[]>;
@@ -558,7 +606,8 @@ export interface Store {
    * locks them for `workerId` until `now + lockDuration` (of the task's topic).
    * Fetchable: not suspended; retries null or > 0; no lock or lock expired
    * (`lockExpirationTime <= now`); `retryAfterTime` null or `<= now`; and the topic's
-   * filters. Order: priority desc (with `usePriority`), then created time, then id.
+   * filters (including `processVariables`). Order: priority desc (with `usePriority`), then created
+   * time and id, ascending or (`order: 'desc'`) descending.
    * Two concurrent calls never get the same task.
    * @returns the locked tasks, in that order.
    * @throws PROCOS_STORE_BAD_ARGUMENT no topics, `maxTasks` < 0, `lockDuration` <= 0.
@@ -574,6 +623,18 @@ export interface Store {
    *   (another worker, or no active lock).
    */
   extendLock(id: string, workerId: string, newDuration: number, now: number): Promise<void>;
+  /**
+   * Locks one task by id for `workerId` until `now + lockDuration` (Camunda's
+   * `POST /external-task/{id}/lock`), in one guarded statement: when it is not locked, its
+   * lock has expired (`lockExpirationTime <= now`), or `workerId` already holds it (the
+   * lock is then renewed from now). Retries and retry timeout are not checked.
+   * @returns the task as locked.
+   * @throws PROCOS_STORE_EXTERNAL_TASK_NOT_FOUND no task has this id.
+   * @throws PROCOS_STORE_EXTERNAL_TASK_LOCK_CONFLICT another worker holds an active lock
+   *   (details: externalTaskId, workerId, lockedBy, lockExpirationTime).
+   * @throws PROCOS_STORE_BAD_ARGUMENT empty worker id, `lockDuration` <= 0.
+   */
+  lockExternalTask(id: string, workerId: string, lockDuration: number, now: number): Promise<ExternalTaskRecord>;
   /** Releases the lock (worker id and expiration cleared). @throws PROCOS_STORE_EXTERNAL_TASK_NOT_FOUND */
   unlock(id: string): Promise<void>;
   /** Sets retries (≥ 0, or null). @throws PROCOS_STORE_EXTERNAL_TASK_NOT_FOUND, PROCOS_STORE_BAD_ARGUMENT */

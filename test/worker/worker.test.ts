@@ -97,14 +97,14 @@ describe('TdeWorker', () => {
   });
 
   test('extends the lock of a handler that runs longer than half the lock duration', async () => {
-    const { transport, worker } = setup({ s: { adapter: 'fn', config: { mode: 'slow' }, lockDuration: 120 } });
-    const id = transport.add({ topicName: 's', variables: { ms: 450 } });
+    const { transport, worker } = setup({ s: { adapter: 'fn', config: { mode: 'slow' }, lockDuration: 300 } });
+    const id = transport.add({ topicName: 's', variables: { ms: 1000 } });
     worker.start();
     try {
       await waitFor('completion', () => transport.completions.length === 1);
-      // The lock (120 ms) would have expired three times over: the completion was only accepted because it was extended.
+      // The lock (300 ms) would have expired three times over: the completion was only accepted because it was extended.
       assert.ok(transport.extensions.length >= 3, `extensions: ${transport.extensions.length}`);
-      assert.ok(transport.extensions.every((e) => e.taskId === id && e.workerId === 'w1' && e.newDuration === 120));
+      assert.ok(transport.extensions.every((e) => e.taskId === id && e.workerId === 'w1' && e.newDuration === 300));
       assert.deepEqual(transport.refusals, []);
       assert.equal(transport.get(id).fetchCount, 1, 'no other fetch got the task meanwhile');
     } finally {
@@ -246,7 +246,7 @@ describe('TdeWorker', () => {
     const quick = transport.add({ topicName: 's', variables: { ms: 60 } });
     worker.start();
     await waitFor('both running', () => worker.stats().running === 2);
-    await worker.stop({ graceMs: 150 });
+    await worker.stop({ graceMs: 300 });
     assert.equal(worker.state, 'stopped');
     assert.deepEqual(transport.completions.map((c) => c.taskId), [quick], 'the quick task finished within the grace period');
     assert.deepEqual(transport.unlocks, [hanging], 'the hanging task was aborted and unlocked');
@@ -343,7 +343,7 @@ describe('TdeWorker', () => {
 
   test('a completion refused by the engine is logged once, with reportError', async () => {
     const { transport, worker, lines } = setup({ s: { adapter: 'fn', config: { mode: 'slow' }, lockDuration: 100 } });
-    const id = transport.add({ topicName: 's', variables: { ms: 80 } });
+    const id = transport.add({ topicName: 's', variables: { ms: 200 } });
     // Someone else takes the lock: the engine refuses our completion.
     const originalExtend = transport.extendLock.bind(transport);
     transport.extendLock = async () => {

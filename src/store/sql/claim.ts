@@ -10,6 +10,7 @@
  *
  * RETURNING order is unspecified on both, so rows are sorted again by the caller.
  */
+import type { JsonValue } from '../../common/json.js';
 import type { ExternalTaskRecord, JobRecord } from '../records.js';
 import type { AcquireJobsRequest, FetchAndLockRequest, FetchTopic } from '../types.js';
 import type { Dialect } from './dialect.js';
@@ -18,6 +19,17 @@ import { cond, inList, type Cond } from './queries.js';
 import { columns, EXTERNAL_TASK_COLS, JOB_COLS } from './rows.js';
 import { badArgument, nonEmpty, nonNegativeInt, positiveInt, int } from './validate.js';
 
+/**
+ * One `processVariables` entry: the instance has a process variable (root scope: its id
+ * is the instance id) of that name whose stored JSON text equals the value's. The
+ * variable table's primary key (scope_id, name) finds it.
+ */
+function processVariableCond(name: string, value: JsonValue): Cond {
+  const text = JSON.stringify(value);
+  if (typeof text !== 'string') throw badArgument(`topics[].processVariables.${name}`, String(value), 'a JSON value');
+  return cond('EXISTS (SELECT 1 FROM variable v WHERE v.scope_id = external_task.process_instance_id AND v.name = ? AND v.value = ?)', name, text);
+}
+
 function topicCond(t: FetchTopic): Cond {
   const parts: (Cond | undefined)[] = [
     cond('topic = ?', t.topicName),
@@ -25,6 +37,7 @@ function topicCond(t: FetchTopic): Cond {
     inList('process_definition_key', t.processDefinitionKeyIn),
     t.processDefinitionId === undefined ? undefined : cond('process_definition_id = ?', t.processDefinitionId),
     t.businessKey === undefined ? undefined : cond('business_key = ?', t.businessKey),
+    ...Object.entries(t.processVariables ?? {}).map(([name, value]) => processVariableCond(name, value)),
   ];
   const given = parts.filter((p): p is Cond => p !== undefined);
   return { sql: '(' + given.map((p) => p.sql).join(' AND ') + ')', params: given.flatMap((p) => p.params) };
@@ -39,10 +52,18 @@ export function checkFetch(r: FetchAndLockRequest): void {
   nonNegativeInt('maxTasks', r.maxTasks);
   int('now', r.now);
   if (r.topics.length === 0) throw badArgument('topics', [], 'a non-empty list');
+  if (r.order !== undefined && r.order !== 'asc' && r.order !== 'desc') throw badArgument('order', r.order, "'asc' or 'desc'");
   for (const t of r.topics) {
     nonEmpty('topics[].topicName', t.topicName);
     positiveInt('topics[].lockDuration', t.lockDuration);
+    for (const name of Object.keys(t.processVariables ?? {})) nonEmpty('topics[].processVariables (a name)', name);
   }
+}
+
+/** ORDER BY of the claim: priority first (with `usePriority`), then created time and id in `order`. */
+function claimOrder(r: FetchAndLockRequest): string {
+  const dir = r.order === 'desc' ? ' DESC' : '';
+  return `${r.usePriority === true ? 'priority DESC, ' : ''}created_time${dir}, id${dir}`;
 }
 
 /** The claim statement of {@link Store.fetchAndLock}. */
@@ -54,7 +75,7 @@ export function fetchAndLockStmt(d: Dialect, r: FetchAndLockRequest): Stmt {
     topics.map((t) => t.sql).join(' OR ') +
     ')';
   const filterParams: SqlParam[] = [r.now, r.now, ...topics.flatMap((t) => t.params)];
-  const order = r.usePriority === true ? 'priority DESC, created_time, id' : 'created_time, id';
+  const order = claimOrder(r);
   // lock expiration = now + the lock duration of the task's topic
   const lockCase = (topic: string): string => `CAST(? AS BIGINT) + CASE ${topic}` + ' WHEN ? THEN CAST(? AS BIGINT)'.repeat(r.topics.length) + ' END';
   const lockParams: SqlParam[] = [r.now, ...r.topics.flatMap((t) => [t.topicName, t.lockDuration])];
@@ -77,10 +98,36 @@ export function fetchAndLockStmt(d: Dialect, r: FetchAndLockRequest): Stmt {
 }
 
 /** Sorts claimed tasks as the claim ordered them. */
-export function sortClaimed(tasks: ExternalTaskRecord[], usePriority: boolean): ExternalTaskRecord[] {
+export function sortClaimed(tasks: ExternalTaskRecord[], usePriority: boolean, order: 'asc' | 'desc' = 'asc'): ExternalTaskRecord[] {
+  const dir = order === 'desc' ? -1 : 1;
   return tasks.sort(
-    (a, b) => (usePriority ? b.priority - a.priority : 0) || a.createdTime - b.createdTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) => (usePriority ? b.priority - a.priority : 0) || dir * (a.createdTime - b.createdTime) || dir * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
+}
+
+/**
+ * Checks a lock-by-id request.
+ * @throws PROCOS_STORE_BAD_ARGUMENT empty id or worker id, bad lockDuration / now.
+ */
+export function checkLock(id: string, workerId: string, lockDuration: number, now: number): void {
+  nonEmpty('id', id);
+  nonEmpty('workerId', workerId);
+  positiveInt('lockDuration', lockDuration);
+  int('now', now);
+}
+
+/**
+ * The guarded statement of {@link Store.lockExternalTask}: locks the task when it is not
+ * locked, its lock expired, or the same worker holds it; returns the row it locked.
+ */
+export function lockExternalTaskStmt(id: string, workerId: string, lockDuration: number, now: number): Stmt {
+  return {
+    sql:
+      'UPDATE external_task SET worker_id = ?, lock_expiration_time = CAST(? AS BIGINT) + CAST(? AS BIGINT) ' +
+      'WHERE id = ? AND (worker_id IS NULL OR worker_id = ? OR lock_expiration_time IS NULL OR lock_expiration_time <= ?) ' +
+      `RETURNING ${columns(EXTERNAL_TASK_COLS)}`,
+    params: [workerId, now, lockDuration, id, workerId, now],
+  };
 }
 
 /**

@@ -238,8 +238,14 @@ const v2: Migration = {
   ],
 };
 
+const v3: Migration = {
+  version: 3,
+  description: 'history of process instances by definition (deleting a deployment with cascade)',
+  statements: () => ['CREATE INDEX hist_process_instance_definition ON hist_process_instance (process_definition_id)'],
+};
+
 /** All migrations, in version order (versions 1, 2, … without gaps). */
-export const MIGRATIONS: readonly Migration[] = [v1, v2];
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

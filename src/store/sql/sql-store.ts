@@ -37,8 +37,9 @@ import type {
   UserTaskRecord,
   VariableRecord,
 } from '../records.js';
-import type { AcquireJobsRequest, DeployInput, DeployResult, FetchAndLockRequest, Store, WriteBatch } from '../types.js';
-import { acquireJobsStmt, checkAcquire, checkFetch, fetchAndLockStmt, sortClaimed, sortJobs } from './claim.js';
+import type { AcquireJobsRequest, DeleteDeploymentOptions, DeployInput, DeploymentDeletion, DeployResult, FetchAndLockRequest, Store, WriteBatch } from '../types.js';
+import { acquireJobsStmt, checkAcquire, checkFetch, checkLock, fetchAndLockStmt, lockExternalTaskStmt, sortClaimed, sortJobs } from './claim.js';
+import { deleteDeploymentProgram } from './delete-deployment.js';
 import { commitProgram } from './commit.js';
 import { checkDeploy, deployProgram } from './deploy.js';
 import type { SqlDriver } from './driver.js';
@@ -83,6 +84,25 @@ function* guardedUpdate(
 
 function externalTaskMissing(id: string): () => ProcosError {
   return () => new ProcosError(StoreErrors.EXTERNAL_TASK_NOT_FOUND, `external task ${id} does not exist`, { externalTaskId: id });
+}
+
+/** {@link Store.lockExternalTask}: the guarded update, then (when it changed nothing) a probe for the error. */
+function* lockProgram(id: string, workerId: string, lockDuration: number, now: number): TxProgram<ExternalTaskRecord> {
+  const r = yield lockExternalTaskStmt(id, workerId, lockDuration, now);
+  const locked = r.rows[0];
+  if (locked !== undefined) return toExternalTask(locked);
+  const probe = yield stmt('SELECT worker_id, lock_expiration_time FROM external_task WHERE id = ?', id);
+  const row = probe.rows[0];
+  if (row === undefined) throw externalTaskMissing(id)();
+  const lockedBy = row['worker_id'] === null || row['worker_id'] === undefined ? null : String(row['worker_id']);
+  const expires = row['lock_expiration_time'] === null || row['lock_expiration_time'] === undefined ? null : Number(row['lock_expiration_time']);
+  const until = expires === null ? '' : ` until ${new Date(expires).toISOString()}`;
+  throw new ProcosError(StoreErrors.EXTERNAL_TASK_LOCK_CONFLICT, `external task ${id} cannot be locked by worker ${workerId}: it is locked by ${String(lockedBy)}${until}`, {
+    externalTaskId: id,
+    workerId,
+    lockedBy,
+    lockExpirationTime: expires,
+  });
 }
 
 /** A {@link Store} on a SQL database. */
@@ -133,6 +153,10 @@ export class SqlStore implements Store {
     return this.count(t.DEPLOYMENTS, q.deploymentConds, filter);
   }
 
+  async deleteDeployment(id: string, options: DeleteDeploymentOptions = {}): Promise<DeploymentDeletion> {
+    return this.driver.run(deleteDeploymentProgram(this.driver.dialect, id, options), 'write');
+  }
+
   async getResource(deploymentId: string, name: string): Promise<ResourceRecord | null> {
     return this.one(t.RESOURCES, [q.eq('deployment_id', deploymentId), q.eq('name', name)], toResource);
   }
@@ -181,7 +205,12 @@ export class SqlStore implements Store {
     checkFetch(request);
     if (request.maxTasks === 0) return [];
     const rows = await this.driver.run(rowsOf(fetchAndLockStmt(this.driver.dialect, request)), 'autocommit');
-    return sortClaimed(rows.map(toExternalTask), request.usePriority === true);
+    return sortClaimed(rows.map(toExternalTask), request.usePriority === true, request.order);
+  }
+
+  async lockExternalTask(id: string, workerId: string, lockDuration: number, now: number): Promise<ExternalTaskRecord> {
+    checkLock(id, workerId, lockDuration, now);
+    return this.driver.run(lockProgram(id, workerId, lockDuration, now), 'autocommit');
   }
 
   async getExternalTask(id: string): Promise<ExternalTaskRecord | null> {
