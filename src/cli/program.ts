@@ -1,6 +1,6 @@
 /**
  * The `procos` command line (commander): `boot`, `run`, `deploy`, `start`, `ps`, `show`,
- * `incidents`, `retry`, `kill`. {@link runCli} runs one command line and returns the
+ * `incidents`, `retry`, `kill`, `test`. {@link runCli} runs one command line and returns the
  * exit code; errors are printed as one line, `procos: <reason> [CODE]`, never as a
  * stack trace (set PROCOS_DEBUG=1 to see one).
  */
@@ -17,6 +17,7 @@ import { registerRetry } from './commands/retry.js';
 import { registerRun } from './commands/run.js';
 import { registerShow } from './commands/show.js';
 import { registerStart } from './commands/start.js';
+import { registerTest } from './commands/test.js';
 import type { CommandContext } from './common.js';
 import { printErr } from './io.js';
 import type { CliIo } from './io.js';
@@ -29,6 +30,7 @@ Examples:
   procos start file_intake --var file=$PWD/README.md       start an instance on the running kernel
   procos show <id>                                         history, variables and incidents of an instance
   procos incidents                                         what needs a person; then: procos retry <incident>
+  procos test processes/root-orchestrator.test.yaml        run declarative process tests (fresh store, time travel)
 
 Commands other than boot and run talk to a running kernel at --url, $PROCOS_URL, the URL in
 .procos/ready, or http://127.0.0.1:8080. Exit code 0: done; 1: error; 2 (run): stuck.`;
@@ -57,6 +59,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerIncidents(program, ctx);
   registerRetry(program, ctx);
   registerKill(program, ctx);
+  registerTest(program, ctx);
   // A usage error of a command points to that command's help.
   for (const cmd of program.commands) {
     cmd.configureOutput({

@@ -53,6 +53,25 @@ export const DEFAULT_WORKERS: WorkersConfig = {
         output: { exitCode: null, stderr: null, stdoutTruncated: null, stderrTruncated: null, stdout: 'diskUsage' },
       },
     },
+    // general_process_handler (processes/general-request-handler.bpmn)
+    'request.status': {
+      adapter: 'http',
+      config: {
+        url: '{{procos.url}}/procos/v1/status',
+        failOn: ['5xx'],
+        output: { status: null, headers: null, body: 'result' },
+      },
+    },
+    'request.echo': {
+      adapter: 'shell',
+      config: {
+        command: 'node',
+        args: ['-e', 'process.stdout.write(JSON.stringify({echo: process.argv[1], length: process.argv[1].length}))', '${payload}'],
+        env: { pass: ['PATH'] },
+        stdoutJson: true,
+        output: { exitCode: null, stderr: null, stdoutTruncated: null, stderrTruncated: null, stdout: 'result' },
+      },
+    },
     // kernel_report (processes/examples/kernel-report.bpmn)
     'report.fetch_instances': {
       adapter: 'http',

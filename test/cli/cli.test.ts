@@ -174,12 +174,12 @@ describe('procos run (one shot)', () => {
     assert.match(res.stderr, /no retries left: incident raised/);
   });
 
-  it('stops at a user task: the root orchestrator runs its services, then waits (exit 2)', async () => {
+  it('stops at a message wait: the root orchestrator runs its services, then waits for user_request (exit 2)', async () => {
     const res = await cli(['run', 'processes/root-orchestrator.bpmn']);
     assert.equal(res.code, 2, res.stdout + res.stderr);
     assert.match(res.stdout, /Initialise core services/);
     assert.match(res.stdout, /Start system monitoring/);
-    assert.match(res.stdout, /Stuck at "Wait for requests" \(user task\): user task "Wait for requests" waits for a person/);
+    assert.match(res.stdout, /Stuck at "Wait for requests" \(intermediate catch event\): "wait_for_requests" waits for the message "user_request"/);
     assert.match(res.stdout, /coreServices\s+\{"store":\{"kind":"sqlite"/);
   });
 

@@ -40,7 +40,7 @@ describe('Kernel', () => {
       assert.equal(report.storeKind, 'sqlite');
       assert.deepEqual(
         report.deployed!.map((f) => `${f.file} ${f.status} ${f.definitions.map((d) => `${d.key}:${d.version}`).join(',')}`),
-        ['examples/file-intake.bpmn new file_intake:1', 'examples/kernel-report.bpmn new kernel_report:1', 'root-orchestrator.bpmn new root_orchestrator:1'],
+        ['examples/file-intake.bpmn new file_intake:1', 'examples/kernel-report.bpmn new kernel_report:1', 'general-request-handler.bpmn new general_process_handler:1', 'root-orchestrator.bpmn new root_orchestrator:1'],
       );
       assert.equal(report.root.outcome, 'started');
       assert.ok(report.workers!.topics.some((t) => t.topic === 'system_init' && t.adapter === 'http'));
@@ -59,11 +59,17 @@ describe('Kernel', () => {
       assert.match(summary, /root_orchestrator:1 started, instance /);
       assert.match(summary, /file_intake:1\s+examples\/file-intake\.bpmn\s+new/);
 
-      // The root orchestrator runs its two service tasks, then waits at the user task.
+      // The root orchestrator runs its two service tasks, then waits for user_request messages.
       const rootId = report.root.outcome === 'started' ? report.root.instanceId : '';
       await waitFor('the root orchestrator to wait for requests', async () => {
-        const open = await kernel.runtime.store.listUserTasks({ processInstanceId: rootId });
-        return open.length === 1 && open[0]!.elementId === 'wait_for_requests';
+        const open = await kernel.runtime.store.listSubscriptions({ processInstanceId: rootId, eventType: 'message' });
+        return open.length === 1 && open[0]!.elementId === 'wait_for_requests' && open[0]!.name === 'user_request';
+      });
+      // A request runs the general request handler (call activity), whose echo route is a real node process.
+      await kernel.runtime.correlateMessage({ messageName: 'user_request', processVariables: { requestType: 'echo', payload: 'hello' } });
+      await waitFor('the request to be answered', async () => {
+        const v = await kernel.runtime.store.getVariable(rootId, 'lastResult');
+        return v !== null && JSON.stringify(v.value) === JSON.stringify({ echo: 'hello', length: 5 });
       });
       const rootVars = await kernel.runtime.store.listVariables({ processInstanceId: rootId });
       assert.ok(rootVars.some((v) => v.name === 'coreServices'));

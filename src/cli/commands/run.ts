@@ -46,6 +46,9 @@ async function stuckReason(runtime: Runtime, id: string, routed: ReadonlySet<str
   if (incidents > 0) reasons.push(`${incidents} open incident${incidents === 1 ? '' : 's'}`);
   for (const t of tasks) if (!routed.has(t.topic)) reasons.push(`task "${t.elementId}" has topic "${t.topic}", which no worker route handles (add one under workers.topics in procos.yml)`);
   for (const u of await store.listUserTasks({ processInstanceId: id })) reasons.push(`user task "${u.name ?? u.elementId}" waits for a person (a one-shot run completes no user tasks; boot ProcOS for that)`);
+  for (const s of await store.listSubscriptions({ processInstanceId: id })) {
+    reasons.push(`"${s.elementId}" waits for the ${s.eventType} "${s.name}" (boot ProcOS and send it: POST /engine-rest/${s.eventType === 'message' ? 'message' : 'signal'})`);
+  }
   return reasons.length > 0 ? reasons.join('; ') : 'it waits for something no built-in worker does';
 }
 
