@@ -68,6 +68,64 @@ export interface MessageCorrelationResult {
   activityId: string;
 }
 
+/** Input of {@link Runtime.correlateMessageWithResult}: {@link MessageCorrelationInput} with the rest of Camunda 7's CorrelationMessageDto. */
+export interface MessageCorrelationRequest extends MessageCorrelationInput {
+  /**
+   * Local variables of the waiting activity instance (the subscription's) that must
+   * equal these values (Camunda `localCorrelationKeys`). Like `correlationKeys`, they
+   * rule out message start events.
+   */
+  localCorrelationKeys?: Variables;
+  /**
+   * Variables for the receiving execution (Camunda `processVariablesLocal`), set after
+   * `processVariables` in the same step. ProcOS sets them where it sets the message's
+   * `processVariables` (the scope that defines the name, else the process instance),
+   * which is where Camunda puts them for a message waited for in the process's main
+   * flow and for a message start event.
+   */
+  processVariablesLocal?: Variables;
+  /** Only instances and definitions of this tenant. @default any tenant */
+  tenantId?: string;
+  /** Only instances and definitions without a tenant. @default false */
+  withoutTenantId?: boolean;
+}
+
+/** One delivery of {@link Runtime.correlateMessageWithResult}, with what Camunda's MessageCorrelationResultWithVariableDto shows. */
+export interface MessageDelivery extends MessageCorrelationResult {
+  /** The activity instance that received the message (Camunda's execution id); null when the message started an instance. */
+  activityInstanceId: string | null;
+  businessKey: string | null;
+  tenantId: string | null;
+  /** The instance's status right after the step that delivered the message. */
+  status: InstanceRecord['status'];
+  /** The instance's process variables right after that step. */
+  variables: Variables;
+}
+
+/** One topic of {@link Runtime.fetchAndLockFiltered}. */
+export interface FilteredFetchTopicInput extends FetchTopicInput {
+  /**
+   * Only tasks whose process instance has process variables equal to these values
+   * (Camunda `processVariables`), checked by the store's claim statement, so a task that
+   * does not match is never locked.
+   */
+  processVariables?: Variables;
+}
+
+/** Input of {@link Runtime.fetchAndLockFiltered}: {@link FetchAndLockInput} with Camunda's `processVariables` filter and `sorting`. */
+export interface FilteredFetchAndLockInput extends Omit<FetchAndLockInput, 'topics'> {
+  topics: FilteredFetchTopicInput[];
+  /** Order by created time (Camunda `sorting: [{sortBy: "createTime", sortOrder}]`), after priority with `usePriority`. @default 'asc' */
+  createTimeOrder?: 'asc' | 'desc';
+}
+
+/** Result of {@link Runtime.deleteDeployment}. */
+export interface DeletedDeployment {
+  deploymentId: string;
+  processDefinitionIds: readonly string[];
+  deletedInstances: number;
+}
+
 /** Incident type raised when a job's retries reach 0 (Camunda 7 name). */
 export const FAILED_JOB = 'failedJob';
 
@@ -608,6 +666,21 @@ export class Runtime {
   }
 
   /**
+   * Reports a BPMN error for a user task (Camunda 7 `TaskService.handleBpmnError`,
+   * REST `POST /task/{id}/bpmnError`): caught like an external task's error.
+   * @throws PROCOS_RUNTIME_USER_TASK_NOT_FOUND
+   */
+  async handleUserTaskBpmnError(taskId: string, errorCode: string, errorMessage?: string, variables?: Variables): Promise<void> {
+    if (typeof errorCode !== 'string' || errorCode === '') throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, 'errorCode must be a non-empty string', { field: 'errorCode' });
+    const task = await this.store.getUserTask(taskId);
+    if (task === null) throw new ProcosError(RuntimeErrors.USER_TASK_NOT_FOUND, `user task ${taskId} does not exist (unknown, or already completed)`, { taskId });
+    await this.onInstance(task.processInstanceId, (_rec, b) => {
+      b.userTaskDeletes.push(taskId);
+      return { command: { type: 'bpmnError', activityInstanceId: taskId, errorCode, ...(errorMessage !== undefined ? { errorMessage } : {}), ...(variables !== undefined ? { variables } : {}) } };
+    });
+  }
+
+  /**
    * Resolves an open incident by retrying what failed: a `failedExternalTask` incident
    * gives its task one retry (Camunda's "set retries"); an engine incident
    * (failed expression, no outgoing flow) re-runs the step that failed.
@@ -843,6 +916,200 @@ export class Runtime {
       }
     };
     this.jobTimer = setTimeout(() => void loop(), 0);
+  }
+
+  // ------------------------------------------------------------------ Camunda REST additions
+
+  /**
+   * Correlates a message like {@link correlateMessage}, with what Camunda's REST API
+   * adds: `localCorrelationKeys` (local variables of the waiting activity instance),
+   * `processVariablesLocal`, a tenant filter, and per delivery the receiving activity
+   * instance and the instance's status and process variables right after the delivery
+   * (Camunda `correlateWithResultAndVariables`). Each delivery is its own step.
+   * @throws PROCOS_RUNTIME_MESSAGE_NOT_CORRELATED nothing matches;
+   *   PROCOS_RUNTIME_MESSAGE_AMBIGUOUS several match and `all` is not set;
+   *   PROCOS_RUNTIME_BAD_ARGUMENT no message name.
+   */
+  async correlateMessageWithResult(input: MessageCorrelationRequest): Promise<MessageDelivery[]> {
+    this.open();
+    const name = input.messageName;
+    if (typeof name !== 'string' || name === '') throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, 'messageName must be a non-empty string', { field: 'messageName' });
+    const defs = new Map<string, ProcessDefinitionRecord | null>();
+    const definitionOf = async (id: string): Promise<ProcessDefinitionRecord | null> => {
+      if (!defs.has(id)) defs.set(id, await this.store.getProcessDefinition(id));
+      return defs.get(id) ?? null;
+    };
+    const tenantOk = (tenantId: string | null): boolean => (input.tenantId === undefined || tenantId === input.tenantId) && (input.withoutTenantId !== true || tenantId === null);
+    const same = (vars: Record<string, JsonValue>, keys: Variables | undefined): boolean => keys === undefined || Object.entries(keys).every(([k, v]) => JSON.stringify(vars[k]) === JSON.stringify(v));
+    const found = await this.store.listSubscriptions(
+      {
+        eventType: 'message',
+        name,
+        ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}),
+        ...(input.processInstanceId !== undefined ? { processInstanceId: input.processInstanceId } : {}),
+        ...(input.correlationKey !== undefined ? { correlationKey: input.correlationKey } : {}),
+      },
+      { maxResults: 100_000 },
+    );
+    const subs: { sub: (typeof found)[number]; tenantId: string | null }[] = [];
+    for (const s of found) {
+      const tenantId = (await definitionOf(s.processDefinitionId))?.tenantId ?? null;
+      if (!tenantOk(tenantId)) continue;
+      if (input.correlationKeys !== undefined || input.localCorrelationKeys !== undefined) {
+        const rec = await this.store.getInstance(s.processInstanceId);
+        const state = rec === null ? null : (rec.state as unknown as InstanceState);
+        if (!same(state === null ? {} : visibleVariables(state, s.processInstanceId, true), input.correlationKeys)) continue;
+        if (!same(state === null ? {} : visibleVariables(state, s.activityInstanceId, true), input.localCorrelationKeys)) continue;
+      }
+      subs.push({ sub: s, tenantId });
+    }
+    const starts: { def: ProcessDefinitionRecord; startEventId: string }[] = [];
+    if (input.processInstanceId === undefined && input.correlationKeys === undefined && input.localCorrelationKeys === undefined) {
+      for (const def of await this.store.listProcessDefinitions({ latestOnly: true }, { maxResults: 100_000 })) {
+        if (!tenantOk(def.tenantId)) continue;
+        const model = await this.models.get(def.id);
+        for (const id of model.eventStartIds) {
+          const n = model.nodes.get(id);
+          if (n?.kind === 'startEvent' && n.event.type === 'message' && n.event.messageName.kind === 'literal' && n.event.messageName.value === name) starts.push({ def, startEventId: id });
+        }
+      }
+    }
+    const total = subs.length + starts.length;
+    if (total === 0) throw new ProcosError(RuntimeErrors.MESSAGE_NOT_CORRELATED, `Cannot correlate message '${name}': No process definition or execution matches the parameters`, { messageName: name });
+    if (total > 1 && input.all !== true) throw new ProcosError(RuntimeErrors.MESSAGE_AMBIGUOUS, `Cannot correlate message '${name}': ${total} executions or start events match the parameters; send with all=true to correlate to all of them`, { messageName: name, matches: total });
+    const variables = input.processVariables === undefined && input.processVariablesLocal === undefined ? undefined : { ...(input.processVariables ?? {}), ...(input.processVariablesLocal ?? {}) };
+    const results: MessageDelivery[] = [];
+    for (const { sub: s, tenantId } of subs) {
+      const guards = newBatch();
+      guards.subscriptionDeletes.push(s.id);
+      const states = await this.step(async () => ({ work: { kind: 'command', instanceId: s.processInstanceId, command: { type: 'trigger', subscriptionId: s.id, ...(variables !== undefined ? { variables } : {}) } }, guards }));
+      const state = states.get(s.processInstanceId) ?? ((await this.getInstance(s.processInstanceId)).state as unknown as InstanceState);
+      results.push({
+        resultType: 'Execution',
+        processInstanceId: s.processInstanceId,
+        processDefinitionId: s.processDefinitionId,
+        activityId: s.elementId,
+        activityInstanceId: s.activityInstanceId,
+        businessKey: state.businessKey,
+        tenantId,
+        status: state.status,
+        variables: visibleVariables(state, s.processInstanceId, true),
+      });
+    }
+    for (const st of starts) {
+      const pi = await this.startInstance({ definitionId: st.def.id, startEventId: st.startEventId, ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}), ...(variables !== undefined ? { variables } : {}) });
+      results.push({
+        resultType: 'ProcessDefinition',
+        processInstanceId: pi.id,
+        processDefinitionId: st.def.id,
+        activityId: st.startEventId,
+        activityInstanceId: null,
+        businessKey: pi.businessKey,
+        tenantId: st.def.tenantId,
+        status: pi.status,
+        variables: pi.variables,
+      });
+    }
+    return results;
+  }
+
+  /**
+   * {@link fetchAndLock} with Camunda's `processVariables` filter per topic and `sorting`
+   * by created time. The filter is part of the store's claim statement (a task whose
+   * instance does not match is never locked); long polling as {@link fetchAndLock}.
+   */
+  async fetchAndLockFiltered(input: FilteredFetchAndLockInput, signal?: AbortSignal): Promise<LockedExternalTask[]> {
+    this.open();
+    ensureInteger(input.maxTasks, 'maxTasks', 0);
+    if (input.topics.length === 0) return [];
+    for (const t of input.topics) ensureInteger(t.lockDuration, `lockDuration of topic "${t.topicName}"`, 1);
+    if (input.createTimeOrder !== undefined && input.createTimeOrder !== 'asc' && input.createTimeOrder !== 'desc') {
+      throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, `createTimeOrder must be 'asc' or 'desc', got ${JSON.stringify(input.createTimeOrder)}`, { field: 'createTimeOrder' });
+    }
+    const wait = Math.min(Math.max(0, input.asyncResponseTimeout ?? 0), MAX_LONG_POLL_MS);
+    const topicNames = input.topics.map((t) => t.topicName);
+    const deadline = Date.now() + wait;
+    for (;;) {
+      const seen = this.notifier.version(topicNames);
+      const now = this.clock();
+      const rows = await this.store.fetchAndLock({
+        workerId: input.workerId,
+        maxTasks: input.maxTasks,
+        usePriority: input.usePriority ?? false,
+        now,
+        ...(input.createTimeOrder !== undefined ? { order: input.createTimeOrder } : {}),
+        topics: input.topics.map((t) => ({
+          topicName: t.topicName,
+          lockDuration: t.lockDuration,
+          ...(t.processDefinitionKey !== undefined ? { processDefinitionKey: t.processDefinitionKey } : {}),
+          ...(t.processDefinitionKeyIn !== undefined ? { processDefinitionKeyIn: t.processDefinitionKeyIn } : {}),
+          ...(t.processDefinitionId !== undefined ? { processDefinitionId: t.processDefinitionId } : {}),
+          ...(t.businessKey !== undefined ? { businessKey: t.businessKey } : {}),
+          ...(t.processVariables !== undefined && Object.keys(t.processVariables).length > 0 ? { processVariables: t.processVariables } : {}),
+        })),
+      });
+      if (rows.length > 0) {
+        for (const r of rows) if (r.lockExpirationTime !== null) this.notifier.notifyLater([r.topic], r.lockExpirationTime - now);
+        return this.withVariables(rows, input.topics);
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || input.maxTasks === 0 || signal?.aborted === true || this.closed) return [];
+      // A process variable set later can make a task match: variable changes do not wake
+      // this wait, so a filtered wait looks again at least every second.
+      const filtered = input.topics.some((t) => t.processVariables !== undefined && Object.keys(t.processVariables).length > 0);
+      await this.notifier.wait(topicNames, seen, filtered ? Math.min(remaining, 1000) : remaining, signal);
+    }
+  }
+
+  /**
+   * Locks one external task by id for `workerId` (Camunda `POST /external-task/{id}/lock`),
+   * in one guarded store statement: when it is not locked, its lock has expired, or
+   * `workerId` holds it already (the lock then runs `lockDuration` from now).
+   * @returns the task as locked.
+   * @throws PROCOS_RUNTIME_EXTERNAL_TASK_NOT_FOUND, PROCOS_RUNTIME_EXTERNAL_TASK_LOCKED
+   *   (another worker holds an active lock), PROCOS_RUNTIME_BAD_ARGUMENT.
+   */
+  async lockExternalTask(id: string, workerId: string, lockDuration: number): Promise<ExternalTaskRecord> {
+    this.open();
+    ensureInteger(lockDuration, 'lockDuration', 1);
+    if (typeof workerId !== 'string' || workerId === '') throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, 'workerId must be a non-empty string', { field: 'workerId' });
+    const now = this.clock();
+    try {
+      const t = await this.store.lockExternalTask(id, workerId, lockDuration, now);
+      if (t.lockExpirationTime !== null) this.notifier.notifyLater([t.topic], t.lockExpirationTime - now);
+      return t;
+    } catch (e) {
+      if (isProcosError(e, StoreErrors.EXTERNAL_TASK_NOT_FOUND)) {
+        throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_NOT_FOUND, `external task ${id} does not exist (unknown, or already completed)`, { externalTaskId: id }, { cause: e });
+      }
+      if (isProcosError(e, StoreErrors.EXTERNAL_TASK_LOCK_CONFLICT)) {
+        const lockedBy = typeof e.details.lockedBy === 'string' ? e.details.lockedBy : null;
+        throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_LOCKED, `External task ${id} is already locked by worker "${lockedBy ?? ''}"; it cannot be locked by worker "${workerId}"`, { externalTaskId: id, workerId, lockedBy }, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes a deployment: its resources, its process definitions and the ended
+   * instances of them; with `cascade` also their running instances (and what those
+   * called), with all runtime rows and history (see {@link Store.deleteDeployment}). When
+   * the deleted definitions held the latest version of a key, the version that is latest
+   * now gets its timer start events scheduled again (as Camunda does).
+   * @throws PROCOS_STORE_DEPLOYMENT_NOT_FOUND, PROCOS_STORE_DEPLOYMENT_IN_USE (running
+   *   instances and no `cascade`: nothing was deleted).
+   */
+  async deleteDeployment(id: string, options: { cascade?: boolean } = {}): Promise<DeletedDeployment> {
+    this.open();
+    const defs = await this.store.listProcessDefinitions({ deploymentId: id }, { maxResults: 100_000 });
+    const result = await this.store.deleteDeployment(id, { cascade: options.cascade === true });
+    const reschedule: ProcessDefinitionRecord[] = [];
+    for (const key of new Set(defs.map((d) => d.key))) {
+      const latest = await this.store.getLatestProcessDefinition(key);
+      if (latest !== null && defs.some((d) => d.key === key && d.version > latest.version)) reschedule.push(latest);
+    }
+    if (reschedule.length > 0) await this.scheduleTimerStarts(reschedule);
+    return { deploymentId: result.deploymentId, processDefinitionIds: result.processDefinitionIds, deletedInstances: result.deletedInstances };
   }
 
   private open(): void {

@@ -142,8 +142,13 @@ async function complete(ctx: ScenarioContext, s: StepBody<'complete'>): Promise<
 }
 
 async function bpmnError(ctx: ScenarioContext, s: StepBody<'bpmnError'>): Promise<void> {
-  const work = await findWork(ctx, s, true);
-  if (work.kind !== 'external') return;
+  const work = await findWork(ctx, s, s.activity === undefined);
+  if (work.kind === 'user') {
+    // Camunda 7 TaskService.handleBpmnError: a user task may report a BPMN error too.
+    await engine(`reporting BPMN error "${s.code}" at the user task "${s.activity}"`, () => ctx.runtime.handleUserTaskBpmnError(work.id, s.code, s.message, s.variables));
+    return;
+  }
+  if (work.kind !== 'external') throw actionFailed(`a BPMN error can be reported by an external task or a user task, not by the receive task at "${s.activity}"`);
   await lock(ctx, work.task);
   await engine(`reporting BPMN error "${s.code}" at "${work.task.elementId}"`, () => ctx.runtime.handleExternalTaskBpmnError(work.id, SCENARIO_WORKER_ID, s.code, s.message, s.variables));
 }
