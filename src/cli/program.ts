@@ -1,6 +1,6 @@
 /**
  * The `procos` command line (commander): `boot`, `run`, `deploy`, `start`, `ps`, `show`,
- * `incidents`, `retry`, `kill`, `test`. {@link runCli} runs one command line and returns the
+ * `incidents`, `retry`, `kill`, `test`, `worker`. {@link runCli} runs one command line and returns the
  * exit code; errors are printed as one line, `procos: <reason> [CODE]`, never as a
  * stack trace (set PROCOS_DEBUG=1 to see one).
  */
@@ -18,6 +18,7 @@ import { registerRun } from './commands/run.js';
 import { registerShow } from './commands/show.js';
 import { registerStart } from './commands/start.js';
 import { registerTest } from './commands/test.js';
+import { registerWorker } from './commands/worker.js';
 import type { CommandContext } from './common.js';
 import { printErr } from './io.js';
 import type { CliIo } from './io.js';
@@ -31,6 +32,7 @@ Examples:
   procos show <id>                                         history, variables and incidents of an instance
   procos incidents                                         what needs a person; then: procos retry <incident>
   procos test processes/root-orchestrator.test.yaml        run declarative process tests (fresh store, time travel)
+  procos worker --url http://127.0.0.1:8080/engine-rest    a worker pool in its own process (any Camunda 7 REST engine)
 
 Commands other than boot and run talk to a running kernel at --url, $PROCOS_URL, the URL in
 .procos/ready, or http://127.0.0.1:8080. Exit code 0: done; 1: error; 2 (run): stuck.`;
@@ -60,6 +62,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerRetry(program, ctx);
   registerKill(program, ctx);
   registerTest(program, ctx);
+  registerWorker(program, ctx);
   // A usage error of a command points to that command's help.
   for (const cmd of program.commands) {
     cmd.configureOutput({
