@@ -213,7 +213,7 @@ export class Run {
       this.incidentFrom(e, act, 'leave');
       return;
     }
-    if (node !== undefined && node.compensationHandler !== undefined) rememberCompensable(this, act);
+    if (node !== undefined) rememberCompensable(this, act);
     this.end(act, false);
     if (act.cw !== undefined) handlerCompleted(this, act);
     const scopeId = act.parent!;

@@ -73,7 +73,19 @@ export interface ActivityInstance {
   /** Compensation handler: the throw event activity instance waiting for it. */
   cw?: string;
   /** Escalation/conditional bookkeeping: completed compensable activities of this scope, newest last (element id, activity instance id, local variables). */
-  done?: { el: string; id: string; vars?: Record<string, JsonValue> }[];
+  done?: CompensableRecord[];
+}
+
+/**
+ * A completed activity instance that can still be compensated: its element, id and
+ * local variables; for a completed subprocess, the compensable activities that
+ * completed inside it (`nested`).
+ */
+export interface CompensableRecord {
+  el: string;
+  id: string;
+  vars?: Record<string, JsonValue>;
+  nested?: CompensableRecord[];
 }
 
 /** What a subscription or timer job of an instance is for. */
