@@ -5,6 +5,18 @@
  */
 import type { Run } from './run.js';
 import type { ActivityInstance, CompensableRecord } from './types.js';
+import type { FlowNode, SubProcessNode } from '../model/types.js';
+import { passEvent } from './events.js';
+
+/** The compensation event subprocess among `ids`, with its compensation start event. */
+function compensationEventSubprocess(run: Run, ids: readonly string[]): { es: SubProcessNode; start: FlowNode } | undefined {
+  for (const id of ids) {
+    const es = run.model.nodes.get(id) as SubProcessNode | undefined;
+    const start = es?.eventStartId === undefined ? undefined : run.model.nodes.get(es.eventStartId);
+    if (es !== undefined && start?.kind === 'startEvent' && start.event.type === 'compensate') return { es, start };
+  }
+  return undefined;
+}
 
 /**
  * Remembers a completing activity instance in its scope when it can be compensated: it
@@ -15,7 +27,8 @@ export function rememberCompensable(run: Run, act: ActivityInstance): void {
   const scope = act.parent === null ? undefined : run.state.acts[act.parent];
   if (scope === undefined) return;
   const node = run.model.nodes.get(act.el);
-  if (node?.compensationHandler === undefined && act.done === undefined) return;
+  const hasCompensationEventSubprocess = node?.kind === 'subProcess' && compensationEventSubprocess(run, node.eventSubProcesses) !== undefined;
+  if (node?.compensationHandler === undefined && act.done === undefined && !hasCompensationEventSubprocess) return;
   (scope.done ??= []).push({ el: act.el, id: act.id, ...(act.vars !== undefined ? { vars: { ...act.vars } } : {}), ...(act.done !== undefined ? { nested: act.done } : {}) });
 }
 
@@ -33,7 +46,15 @@ export function compensate(run: Run, scope: ActivityInstance, activityRef: strin
       const d = records[i]!;
       const node = run.model.nodes.get(d.el);
       const handler = node?.compensationHandler === undefined ? undefined : run.model.nodes.get(node.compensationHandler);
-      if (handler !== undefined) {
+      const compEs = node?.kind === 'subProcess' ? compensationEventSubprocess(run, node.eventSubProcesses) : undefined;
+      if (compEs !== undefined && node !== undefined) {
+        // BPMN 2.0.2 §10.3.5 / Camunda 7: a compensation event subprocess replaces the
+        // default compensation of the subprocess; it runs in the re-created subprocess scope.
+        const sAct = run.newAct(node, scope.id, { st: 'scope', cmp: true, ...(d.vars !== undefined ? { vars: { ...d.vars } } : {}), ...(d.nested !== undefined ? { done: d.nested } : {}), ...(waiter !== undefined ? { cw: waiter.id } : {}) });
+        const esAct = run.newAct(compEs.es, sAct.id, { st: 'scope' });
+        passEvent(run, compEs.start, esAct.id);
+        started++;
+      } else if (handler !== undefined) {
         const act = run.newAct(handler, scope.id, { ...(d.vars !== undefined ? { vars: { ...d.vars } } : {}), ...(waiter !== undefined ? { cw: waiter.id } : {}) });
         run.start(act, handler);
         started++;

@@ -275,7 +275,13 @@ export class Run {
   /** All tokens of a scope are consumed: the process ends, or the subprocess leaves. */
   completeScope(scope: ActivityInstance): void {
     if (scope.parent === null) this.finishProcess('completed');
-    else this.leave(scope);
+    else if (scope.cmp === true) {
+      // A subprocess scope re-created to run its compensation event subprocess: it ends, its token was consumed long ago.
+      const parentId = scope.parent;
+      this.end(scope, false);
+      if (scope.cw !== undefined) handlerCompleted(this, scope);
+      this.tokenConsumed(parentId);
+    } else this.leave(scope);
   }
 
   /** Ends the process instance. */

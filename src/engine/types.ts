@@ -72,6 +72,8 @@ export interface ActivityInstance {
   pend?: number;
   /** Compensation handler: the throw event activity instance waiting for it. */
   cw?: string;
+  /** A completed subprocess re-created only to run its compensation event subprocess. */
+  cmp?: true;
   /** Escalation/conditional bookkeeping: completed compensable activities of this scope, newest last (element id, activity instance id, local variables). */
   done?: CompensableRecord[];
 }
