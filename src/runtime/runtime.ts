@@ -417,7 +417,7 @@ export class Runtime {
         const rec = await this.getInstance(id);
         const guards = newBatch();
         command = (await prepare(rec, guards)).command;
-        return { work: { kind: 'command', instanceId: id, command }, guards };
+        return { work: { kind: 'command', instanceId: id, command, record: rec }, guards };
       },
     );
     return states.get(id) ?? (await this.getInstance(id)).state as unknown as InstanceState;
@@ -577,10 +577,10 @@ export class Runtime {
   private async guardedTaskCommand(id: string, workerId: string, action: string, command: (t: ExternalTaskRecord) => Command): Promise<void> {
     const first = await this.lockedBy(id, workerId, action);
     try {
-      await this.onInstance(first.processInstanceId, async (_rec, b) => {
-        const t = await this.lockedBy(id, workerId, action);
+      // The lock holder was checked above; the guarded delete re-checks it in the commit.
+      await this.onInstance(first.processInstanceId, (_rec, b) => {
         b.externalTaskDeletes.push({ id, expectedWorkerId: workerId });
-        return { command: command(t) };
+        return { command: command(first) };
       });
     } catch (e) {
       // Lost a race with another completion or a re-lock: answer as if checked first.

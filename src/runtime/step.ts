@@ -18,7 +18,7 @@ import type { Variables } from '../common/json.js';
 import { EngineErrors, execute } from '../engine/index.js';
 import type { Command, Effect, InstanceState } from '../engine/index.js';
 import type { ProcessModel } from '../model/index.js';
-import type { ProcessDefinitionRecord, Store } from '../store/index.js';
+import type { InstanceRecord, ProcessDefinitionRecord, Store } from '../store/index.js';
 import { addCommandResult, newBatch } from './batch.js';
 import type { BatchBuilder, InstanceRef } from './batch.js';
 import { RuntimeErrors } from './errors.js';
@@ -46,7 +46,7 @@ interface Held {
 
 /** A unit of work of a step. */
 export type Work =
-  | { kind: 'command'; instanceId: string; command: Command; ignoreEnded?: boolean }
+  | { kind: 'command'; instanceId: string; command: Command; ignoreEnded?: boolean; /** The instance as just read, to avoid reading it again. */ record?: InstanceRecord }
   | { kind: 'start'; def: ProcessDefinitionRecord; command: Extract<Command, { type: 'start' }>; superInstanceId?: string | null }
   | { kind: 'signal'; name: string; variables: Variables };
 
@@ -78,10 +78,10 @@ export async function runStep(deps: StepDeps, first: Work, prepare?: (b: BatchBu
   const ctx = { now, newId: deps.newId };
   const signals: { name: string; variables: Variables; exclude: Set<string> }[] = [];
 
-  const load = async (id: string): Promise<Held | null> => {
+  const load = async (id: string, preloaded?: InstanceRecord): Promise<Held | null> => {
     const h = held.get(id);
     if (h !== undefined) return h;
-    const rec = await deps.store.getInstance(id);
+    const rec = preloaded !== undefined && preloaded.id === id ? preloaded : await deps.store.getInstance(id);
     if (rec === null) return null;
     const model = await deps.model(rec.processDefinitionId);
     const item: Held = {
@@ -110,7 +110,7 @@ export async function runStep(deps: StepDeps, first: Work, prepare?: (b: BatchBu
       held.set(id, h);
       command = w.command;
     } else {
-      const found = await load(w.instanceId);
+      const found = await load(w.instanceId, w.record);
       if (found === null) {
         if (w.ignoreEnded === true) continue;
         throw new ProcosError(RuntimeErrors.INSTANCE_NOT_FOUND, `process instance ${w.instanceId} does not exist`, { processInstanceId: w.instanceId });
