@@ -216,6 +216,13 @@ async function startDurablePostgres(): Promise<PgServer> {
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', stop);
+  // a benchmark stopped by a signal (Ctrl-C, timeout) still takes its server down
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      stop();
+      process.exit(130);
+    });
+  }
   const baseUrl = (db: string): string => `postgres://postgres@127.0.0.1:${port}/${db}`;
   const c = new pg.Client({ connectionString: baseUrl('postgres') });
   await c.connect();
