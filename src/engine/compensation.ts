@@ -47,7 +47,10 @@ export function compensate(run: Run, scope: ActivityInstance, activityRef: strin
       const node = run.model.nodes.get(d.el);
       const handler = node?.compensationHandler === undefined ? undefined : run.model.nodes.get(node.compensationHandler);
       const compEs = node?.kind === 'subProcess' ? compensationEventSubprocess(run, node.eventSubProcesses) : undefined;
-      if (compEs !== undefined && node !== undefined) {
+      if (node?.loop?.kind === 'multiInstance' && d.nested !== undefined && d.nested.every((n) => n.el === d.el)) {
+        // A multi-instance activity: one handler per completed instance, newest first.
+        runHandlers(d.nested);
+      } else if (compEs !== undefined && node !== undefined) {
         // BPMN 2.0.2 §10.3.5 / Camunda 7: a compensation event subprocess replaces the
         // default compensation of the subprocess; it runs in the re-created subprocess scope.
         const sAct = run.newAct(node, scope.id, { st: 'scope', cmp: true, ...(d.vars !== undefined ? { vars: { ...d.vars } } : {}), ...(d.nested !== undefined ? { done: d.nested } : {}), ...(waiter !== undefined ? { cw: waiter.id } : {}) });

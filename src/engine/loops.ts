@@ -102,6 +102,8 @@ export function innerCompleted(run: Run, body: ActivityInstance, inner: Activity
   mi.a--;
   counters(run, body, isZeebe(loop));
   const done = loop.completionCondition !== undefined && evaluateCondition(loop.completionCondition, run.scope(inner.id));
+  // Multi-instance compensation: each completed instance is compensated on its own, with its local variables.
+  if (node.compensationHandler !== undefined) (body.done ??= []).push({ el: inner.el, id: inner.id, ...(inner.vars !== undefined ? { vars: { ...inner.vars } } : {}) });
   run.end(inner, false);
   if (done) {
     for (const c of run.children(body.id)) run.cancel(c);

@@ -867,7 +867,13 @@ export class Runtime {
         retries <= 0 && job.processInstanceId !== null
           ? [{ id: this.newId(), type: FAILED_JOB, message, processInstanceId: job.processInstanceId, processDefinitionId: job.processDefinitionId ?? '', activityInstanceId: job.activityInstanceId ?? '', elementId: job.elementId ?? '', createdTime: now }]
           : [];
-      await this.store.commit({ jobUpdates: [{ id: job.id, expectedLockOwner: this.nodeId, retries: Math.max(0, retries), dueTime: now + 10_000, releaseLock: true }], incidentInserts: incidents, history: { incidentsCreated: incidents } });
+      // camunda:failedJobRetryTimeCycle (e.g. R5/PT1M) sets the wait before the next try (default 10 s).
+      let dueTime = now + 10_000;
+      if (job.processDefinitionId !== null && job.elementId !== null) {
+        const cycle = (await this.models.get(job.processDefinitionId).catch(() => undefined))?.nodes.get(job.elementId)?.async?.retryTimeCycle;
+        if (cycle !== undefined) dueTime = nextCycle(cycle, now);
+      }
+      await this.store.commit({ jobUpdates: [{ id: job.id, expectedLockOwner: this.nodeId, retries: Math.max(0, retries), dueTime, releaseLock: true }], incidentInserts: incidents, history: { incidentsCreated: incidents } });
     }
   }
 
