@@ -30,7 +30,11 @@ export const ApiErrors = {
   DEPLOYMENT_IN_USE: { code: 'PROCOS_API_DEPLOYMENT_IN_USE', status: 500 },
   /** A user task is already claimed by another user (Camunda's TaskAlreadyClaimedException, 500). details: {taskId, assignee} */
   TASK_ALREADY_CLAIMED: { code: 'PROCOS_API_TASK_ALREADY_CLAIMED', status: 500 },
-  /** A message could not be correlated: no process waits for it. details: {messageName} */
+  /**
+   * Retired: raised while the API did not deliver messages. Messages are correlated now;
+   * one nobody waits for is PROCOS_RUNTIME_MESSAGE_NOT_CORRELATED. Kept so that the code
+   * is never reused. details: {messageName}
+   */
   MESSAGE_NOT_CORRELATED: { code: 'PROCOS_API_MESSAGE_NOT_CORRELATED', status: 400 },
   /** The engine-rest options (auth, CORS, capacity) are invalid. details: {option} */
   OPTIONS_INVALID: { code: 'PROCOS_API_OPTIONS_INVALID', status: 500 },

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { Contract } from './contract.js';
 import { call, deployFixtures, fixture, list, obj, startServer } from './helpers.js';
 import type { Answer, CallOptions, TestServer } from './helpers.js';
+import { MESSAGES_BPMN } from './message-fixtures.js';
 
 const FULL_OPENAPI = '/work/shared/contracts/camunda7-openapi.json';
 
@@ -183,11 +184,6 @@ describe('Camunda OpenAPI contract', () => {
     assert.equal((await x('PUT', '/incident/{id}/annotation', '/incident/nope/annotation', { json: { annotation: 'x' } })).status, 404);
   });
 
-  it('messages and signals are refused clearly', async () => {
-    assert.equal((await x('POST', '/message', '/message', { json: { messageName: 'm', businessKey: 'b', processVariablesToTriggeredScope: { a: { value: 1 } } } })).status, 400);
-    assert.equal((await x('POST', '/signal', '/signal', { json: { name: 's' } })).status, 400);
-  });
-
   it('process instance delete', async () => {
     assert.equal((await x('DELETE', '/process-instance/{id}', `/process-instance/${ids.flaky}`)).status, 204);
     assert.equal((await x('DELETE', '/process-instance/{id}', `/process-instance/${ids.flaky}`)).status, 404);
@@ -209,6 +205,38 @@ describe('Camunda OpenAPI contract', () => {
     assert.equal(hi.length, 1);
     assert.equal(hi[0]!.resolved, true, 'cancelling the instance resolved its incident');
     assert.deepEqual((await x('GET', '/history/incident/count', '/history/incident/count?open=true')).body, { count: 0 });
+  });
+
+  it('messages and signals: correlate (204, results with variables), start by message, refuse no match and several, broadcast', async () => {
+    await server.runtime.deploy({ name: 'messages', resources: [{ name: 'messages.bpmn', content: MESSAGES_BPMN }] });
+    const a = String(obj(await x('POST', '/process-definition/key/{key}/start', '/process-definition/key/payment/start', { json: { businessKey: 'pay-a', variables: { orderId: { value: 'o-1' } } } })).id);
+    const b = String(obj(await x('POST', '/process-definition/key/{key}/start', '/process-definition/key/payment/start', { json: { businessKey: 'pay-b', variables: { orderId: { value: 'o-2' } } } })).id);
+    const several = await x('POST', '/message', '/message', { json: { messageName: 'paid' } });
+    assert.equal(several.status, 400);
+    assert.equal(obj(several).type, 'RestException');
+    const none = await x('POST', '/message', '/message', { json: { messageName: 'paid', businessKey: 'nobody' } });
+    assert.equal(none.status, 400);
+    assert.equal(obj(none).type, 'RestException');
+    const plain = await x('POST', '/message', '/message', { json: { messageName: 'paid', businessKey: 'pay-a', processVariables: { paid: { value: true, type: 'Boolean' } }, processVariablesLocal: { at: { value: '2026-01-01T00:00:00.000+0000', type: 'Date' } } } });
+    assert.equal(plain.status, 204);
+    const withResult = await x('POST', '/message', '/message', {
+      json: { messageName: 'paid', correlationKeys: { orderId: { value: 'o-2', type: 'String' } }, resultEnabled: true, variablesInResultEnabled: true, all: false, withoutTenantId: false },
+    });
+    assert.equal(withResult.status, 200);
+    const [r] = list(withResult);
+    assert.equal(r!.resultType, 'Execution');
+    assert.equal((r!.processInstance as Record<string, unknown>).id, b);
+    assert.deepEqual((r!.variables as Record<string, unknown>).orderId, { type: 'String', value: 'o-2', valueInfo: {} });
+    const started = await x('POST', '/message', '/message', { json: { messageName: 'placeOrder', businessKey: 'place-1', resultEnabled: true } });
+    assert.equal(list(started)[0]!.resultType, 'ProcessDefinition');
+    assert.equal((await x('POST', '/message', '/message', { json: { businessKey: 'x' }, bad: true })).status, 400);
+    assert.equal((await x('POST', '/signal', '/signal', { json: { name: 'go', variables: { level: { value: 1, type: 'Integer' } } } })).status, 204);
+    assert.equal(obj(await call(server, 'GET', `/history/process-instance/${a}`)).state, 'COMPLETED');
+    assert.equal((await x('POST', '/signal', '/signal', { json: { name: 'go', executionId: a } })).status, 400);
+    const deployment = (await server.store.listDeployments({ name: 'messages' }))[0]!;
+    const inUse = await x('DELETE', '/deployment/{id}', `/deployment/${deployment.id}`);
+    assert.equal(inUse.status, 500, 'the instance started by placeOrder runs');
+    assert.equal((await x('DELETE', '/deployment/{id}', `/deployment/${deployment.id}?cascade=true`)).status, 204);
   });
 
   it('covers every operation of the contract', () => {

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { storeKinds } from '../helpers/stores.js';
 import { call, deployFixtures, fetchTasks, list, obj, startProcess, startServer, until } from './helpers.js';
@@ -129,6 +130,18 @@ describe('external task protocol: details and bad input', () => {
     assert.ok(Date.now() - t0 < 5_000, 'close does not wait for the long poll to time out');
   });
 
+  it('closes promptly while a client holds a connection it has not used yet', async () => {
+    const other = await startServer();
+    const socket = connect(Number(new URL(other.origin).port), '127.0.0.1');
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    const t0 = Date.now();
+    await other.close();
+    await closed;
+    assert.ok(Date.now() - t0 < 5_000, `close took ${Date.now() - t0} ms (the headers timeout is a minute)`);
+  });
+
   it('refuses bad requests with 400 and a message naming the problem', async () => {
     const bad = (body: unknown): Promise<Answer> => call(server, 'POST', '/external-task/fetchAndLock', { json: body });
     assertError(await call(server, 'POST', '/external-task/fetchAndLock', { body: '{"workerId": "w",', headers: { 'content-type': 'application/json' } }), 400, 'InvalidRequestException', /not valid JSON/);
@@ -139,8 +152,8 @@ describe('external task protocol: details and bad input', () => {
     assertError(await bad(fetchBody([{ lockDuration: 10 }])), 400, 'InvalidRequestException', /topics\[0\]\.topicName is required/);
     assertError(await bad(fetchBody([{ topicName: 't', lockDuration: 0 }])), 400, 'InvalidRequestException', /lockDuration must be between 1/);
     assertError(await bad(fetchBody([{ topicName: 't', lockDuration: 10 }], { asyncResponseTimeout: 1_800_001 })), 400, 'InvalidRequestException', /cannot be set to a value greater than 1800000 milliseconds/);
-    assertError(await bad(fetchBody([{ topicName: 't', lockDuration: 10, processVariables: { a: 1 } }])), 400, 'InvalidRequestException', /processVariables.*not supported/);
-    assertError(await bad(fetchBody([{ topicName: 't', lockDuration: 10 }], { sorting: [{ sortBy: 'createTime', sortOrder: 'desc' }] })), 400, 'InvalidRequestException', /desc is not supported/);
+    assertError(await bad(fetchBody([{ topicName: 't', lockDuration: 10, processVariables: 'a=1' }])), 400, 'InvalidRequestException', /processVariables must be an object/);
+    assertError(await bad(fetchBody([{ topicName: 't', lockDuration: 10 }], { sorting: [{ sortBy: 'createTime', sortOrder: 'sideways' }] })), 400, 'InvalidRequestException', /sortOrder must be "asc" or "desc"/);
     assertError(await bad(fetchBody([{ topicName: 't', lockDuration: 10 }], { sorting: [{ sortBy: 'priority', sortOrder: 'asc' }] })), 400, 'InvalidRequestException', /sortBy must be "createTime"/);
     const ok = await bad(fetchBody([{ topicName: 't', lockDuration: 10, processVariables: {}, deserializeValues: true, includeExtensionProperties: true }], { sorting: [{ sortBy: 'createTime', sortOrder: 'asc' }], usePriority: true }));
     assert.equal(ok.status, 200);
@@ -186,6 +199,44 @@ describe('external task protocol: details and bad input', () => {
     assert.equal(list(charges)[0]!.priority, 5);
   });
 
+  it('processVariables: only tasks whose instance has those process variable values are locked', async () => {
+    const region = (r: unknown, n: unknown): Record<string, unknown> => ({ variables: { region: { value: r }, n: { value: n } } });
+    const eu = await startProcess(server, 'order', region('eu', 1));
+    const us = await startProcess(server, 'order', region('us', 2));
+    const eu2 = await startProcess(server, 'order', region('eu', 2));
+    const take = async (processVariables: Record<string, unknown>): Promise<string[]> => {
+      const r = await call(server, 'POST', '/external-task/fetchAndLock', { json: fetchBody([{ topicName: 'reserve', lockDuration: 60_000, processVariables }], { workerId: 'pv' }) });
+      assert.equal(r.status, 200, r.text);
+      return list(r).map((t) => String(t.processInstanceId));
+    };
+    assert.deepEqual(await take({ region: 'eu', n: 2 }), [eu2]);
+    assert.deepEqual(await take({ region: 'mars' }), []);
+    assert.deepEqual((await take({ region: 'eu' })).sort(), [eu]);
+    const left = list(await call(server, 'GET', '/external-task?topicName=reserve&notLocked=true')).map((t) => t.processInstanceId);
+    assert.deepEqual(left, [us], 'non-matching tasks were never locked');
+    assert.deepEqual(await take({ region: 'us', n: '2' }), [], 'values compare with their JSON type');
+    assert.deepEqual(await take({ region: 'us', n: 2 }), [us]);
+    for (const t of list(await call(server, 'GET', '/external-task?topicName=reserve&workerId=pv'))) {
+      await call(server, 'POST', `/external-task/${String(t.id)}/complete`, { json: { workerId: 'pv' } });
+    }
+  });
+
+  it('sorting by createTime desc fetches the newest task first; asc the oldest', async () => {
+    const first = await startProcess(server, 'order', { businessKey: 'sort-1' });
+    await sleep(5);
+    const second = await startProcess(server, 'order', { businessKey: 'sort-2' });
+    const take = async (sortOrder: string): Promise<string> => {
+      const r = await call(server, 'POST', '/external-task/fetchAndLock', { json: fetchBody([{ topicName: 'reserve', lockDuration: 60_000 }], { workerId: 'sorter', maxTasks: 1, sorting: [{ sortBy: 'createTime', sortOrder }] }) });
+      assert.equal(r.status, 200, r.text);
+      const [t] = list(r);
+      await call(server, 'POST', `/external-task/${String(t!.id)}/unlock`);
+      return String(t!.processInstanceId);
+    };
+    assert.equal(await take('desc'), second);
+    assert.equal(await take('asc'), first);
+    for (const t of await fetchTasks(server, 'reserve', 'sorter')) await call(server, 'POST', `/external-task/${String(t.id)}/complete`, { json: { workerId: 'sorter' } });
+  });
+
   it('extendLock, lock and unlock with Camunda statuses; expired locks', async () => {
     await startProcess(server, 'nested', { variables: { owner: { value: 'bob' } } });
     const short = await call(server, 'POST', '/external-task/fetchAndLock', { json: fetchBody([{ topicName: 'inner', lockDuration: 60 }]) });
@@ -206,9 +257,16 @@ describe('external task protocol: details and bad input', () => {
     const res = await fetch(`${server.url}/external-task/${id}/unlock`, { method: 'POST' });
     assert.equal(res.status, 204);
     assert.equal(obj(await call(server, 'GET', `/external-task/${id}`)).workerId, null);
-    assertError(await call(server, 'POST', `/external-task/${id}/lock`, { json: { workerId: 'w3', lockDuration: 1000 } }), 400, 'InvalidRequestException', /not supported by ProcOS yet/);
-    const [third] = await fetchTasks(server, 'inner', 'w3');
-    assert.equal((await call(server, 'POST', `/external-task/${String(third!.id)}/complete`, { json: { workerId: 'w3' } })).status, 204);
+    // lock by id: an unlocked task is locked for the worker, in one guarded statement
+    assert.equal((await call(server, 'POST', `/external-task/${id}/lock`, { json: { workerId: 'w3', lockDuration: 60_000 } })).status, 204);
+    const locked = obj(await call(server, 'GET', `/external-task/${id}`));
+    assert.equal(locked.workerId, 'w3');
+    assert.ok(Date.parse(String(locked.lockExpirationTime).replace('+0000', 'Z')) > Date.now() + 50_000);
+    assert.deepEqual(await fetchTasks(server, 'inner', 'w4'), [], 'a task locked by id is not fetched by others');
+    assertError(await call(server, 'POST', `/external-task/${id}/lock`, { json: { workerId: 'w4', lockDuration: 1000 } }), 400, 'InvalidRequestException', /already locked by worker "w3"/);
+    assertError(await call(server, 'POST', `/external-task/${id}/lock`, { json: { workerId: 'w4' } }), 400, 'InvalidRequestException', /lockDuration is required/);
+    assertError(await call(server, 'POST', '/external-task/nope/lock', { json: { workerId: 'w4', lockDuration: 1000 } }), 404, 'InvalidRequestException', /does not exist/);
+    assert.equal((await call(server, 'POST', `/external-task/${id}/complete`, { json: { workerId: 'w3' } })).status, 204);
     assertError(await call(server, 'POST', '/external-task/nope/unlock'), 404, 'InvalidRequestException', /does not exist/);
     assertError(await call(server, 'POST', '/external-task/nope/extendLock', { json: { workerId: 'w', newDuration: 5 } }), 404, 'InvalidRequestException', /does not exist/);
     assertError(await call(server, 'GET', '/external-task/nope'), 404, 'InvalidRequestException', /does not exist/);

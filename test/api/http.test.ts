@@ -1,7 +1,7 @@
 /**
  * HTTP conventions of the engine-rest API: the exact JSON content type, Camunda's error
  * bodies, both route prefixes, CORS (unknown origins are not rejected), body limits and
- * media types, messages and signals (a clear refusal), and authentication (HTTP Basic
+ * media types, message and signal refusals, and authentication (HTTP Basic
  * with scrypt hashes, bearer tokens, 401 with WWW-Authenticate, no data without it).
  */
 import assert from 'node:assert/strict';
@@ -73,12 +73,13 @@ describe('HTTP conventions', () => {
     assert.equal(pre.headers.get('access-control-allow-headers'), 'content-type,authorization');
   });
 
-  it('answers messages and signals with a clear 400, never a success: this API delivers none yet', async () => {
+  it('answers a message nobody waits for with 400 RestException, bad message and signal bodies with 400, a signal nobody receives with 204', async () => {
     const m = await call(server, 'POST', '/message', { json: { messageName: 'paymentReceived', businessKey: 'o-1', processVariables: { paid: { value: true, type: 'Boolean' } } } });
     assert.equal(m.status, 400);
+    assert.equal(m.headers.get('content-type'), 'application/json');
     assert.equal(obj(m).type, 'RestException');
-    assert.match(String(obj(m).message), /^Cannot correlate message 'paymentReceived': No process definition or execution matches the parameters/);
-    assert.equal(obj(m).procosCode, 'PROCOS_API_MESSAGE_NOT_CORRELATED');
+    assert.equal(obj(m).message, "Cannot correlate message 'paymentReceived': No process definition or execution matches the parameters");
+    assert.equal(obj(m).procosCode, 'PROCOS_RUNTIME_MESSAGE_NOT_CORRELATED');
     const all = await call(server, 'POST', '/message', { json: { messageName: 'x', all: true } });
     assert.equal(all.status, 400);
     const noName = await call(server, 'POST', '/message', { json: { businessKey: 'x' } });
@@ -88,10 +89,16 @@ describe('HTTP conventions', () => {
     assert.equal(obj(badVar).procosCode, 'PROCOS_API_INVALID_VARIABLE');
     const both = await call(server, 'POST', '/message', { json: { messageName: 'x', tenantId: 't', withoutTenantId: true } });
     assert.match(String(obj(both).message), /cannot be used together/);
+    const vars = await call(server, 'POST', '/message', { json: { messageName: 'x', variablesInResultEnabled: true } });
+    assert.equal(vars.status, 400);
+    assert.match(String(obj(vars).message), /'variablesInResultEnabled' cannot be used without 'resultEnabled' set to true/);
     const s = await call(server, 'POST', '/signal', { json: { name: 'alarm', variables: { level: { value: 3 } } } });
-    assert.equal(s.status, 400);
-    assert.match(String(obj(s).message), /Cannot deliver signal 'alarm': the Camunda REST API of ProcOS does not deliver signals yet/);
-    assert.equal(obj(s).procosCode, 'PROCOS_API_NOT_SUPPORTED');
+    assert.equal(s.status, 204, s.text);
+    assert.equal(s.text, '');
+    const one = await call(server, 'POST', '/signal', { json: { name: 'alarm', executionId: 'e-1' } });
+    assert.equal(one.status, 400);
+    assert.equal(obj(one).procosCode, 'PROCOS_API_NOT_SUPPORTED');
+    assert.match(String(obj(one).message), /executionId/);
     assert.match(String(obj(await call(server, 'POST', '/signal', { json: {} })).message), /No signal name given/);
   });
 });

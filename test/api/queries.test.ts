@@ -143,7 +143,7 @@ for (const kind of storeKinds()) {
       assert.deepEqual((await call(server, 'GET', '/history/incident/count?open=true')).body, { count: 1 });
     });
 
-    it('deployments: refused deletion while instances run; the deletion itself is not supported yet and changes nothing', async () => {
+    it('deployments: deletion refused while instances run; without running instances deleted with history kept; cascade deletes instances, tasks and history', async () => {
       const deployments = list(await call(server, 'GET', '/deployment?sortBy=deploymentTime&sortOrder=asc'));
       assert.deepEqual(deployments.map((d) => [d.name, d.source]), [['fixtures', null], ['second', 'cli']]);
       assert.deepEqual(list(await call(server, 'GET', '/deployment?source=cli')).map((d) => d.name), ['second']);
@@ -152,12 +152,38 @@ for (const kind of storeKinds()) {
       const refused = await call(server, 'DELETE', `/deployment/${second}`);
       assert.equal(refused.status, 500);
       assert.equal(obj(refused).type, 'ProcessEngineException');
-      assert.match(String(obj(refused).message), /can't be deleted, since there exists 2 dependening process instances/);
-      const cascade = await call(server, 'DELETE', `/deployment/${second}?cascade=true`);
-      assert.equal(cascade.status, 400);
-      assert.match(String(obj(cascade).message), /not supported by ProcOS yet.*were not cancelled.*nothing was changed/);
-      assert.equal((await call(server, 'GET', `/process-instance/${pis['alpha-1']!}`)).status, 200, 'nothing was cancelled');
+      assert.equal(obj(refused).procosCode, 'PROCOS_API_DEPLOYMENT_IN_USE');
+      assert.match(String(obj(refused).message), /^Deletion of process definition without cascading failed\. Process definition with id: order:2:\S+ can't be deleted, since there exists 2 dependening process instances\.$/);
+      assert.equal((await call(server, 'GET', `/process-instance/${pis['alpha-1']!}`)).status, 200, 'nothing was deleted');
       assert.equal((await call(server, 'GET', `/deployment/${second}`)).status, 200);
+
+      // a deployment whose instances have all ended is deleted without cascade; their history stays
+      const flaky2 = (await fixture('flaky.bpmn')).replace('name="Flaky"', 'name="Flaky two"');
+      const third = await server.runtime.deploy({ name: 'third', resources: [{ name: 'flaky.bpmn', content: flaky2 }] });
+      const ended = await startProcess(server, 'flaky', { businessKey: 'flaky-2' });
+      await call(server, 'DELETE', `/process-instance/${ended}`);
+      assert.equal((await call(server, 'DELETE', `/deployment/${third.deployment.id}`)).status, 204);
+      assert.equal((await call(server, 'GET', `/deployment/${third.deployment.id}`)).status, 404);
+      assert.equal(obj(await call(server, 'GET', '/process-definition/key/flaky')).version, 1, 'version 1 is the latest again');
+      assert.equal(obj(await call(server, 'GET', `/history/process-instance/${ended}`)).state, 'EXTERNALLY_TERMINATED', 'history is kept without cascade');
+
+      // cascade: the running instances, their tasks and variables, and the history of every instance of the definitions go
+      const cascade = await call(server, 'DELETE', `/deployment/${second}?cascade=true&skipCustomListeners=true&skipIoMappings=true`);
+      assert.equal(cascade.status, 204, cascade.text);
+      assert.equal((await call(server, 'GET', `/deployment/${second}`)).status, 404);
+      assert.equal((await call(server, 'DELETE', `/deployment/${second}`)).status, 404);
+      for (const bk of ['alpha-1', 'alpha-2', 'beta-1']) {
+        assert.equal((await call(server, 'GET', `/process-instance/${pis[bk]!}`)).status, 404, `${bk} is gone`);
+        assert.equal((await call(server, 'GET', `/history/process-instance/${pis[bk]!}`)).status, 404, `the history of ${bk} is gone`);
+      }
+      assert.deepEqual(list(await call(server, 'GET', '/external-task?topicName=reserve')), []);
+      assert.equal((await server.store.listVariables({ processInstanceId: pis['alpha-1']! })).length, 0);
+      assert.equal((await server.store.listHistoricVariableUpdates({ processInstanceId: pis['alpha-1']! })).length, 0);
+      assert.equal((await server.store.listHistoricActivityInstances({ processInstanceId: pis['alpha-1']! })).length, 0);
+      assert.deepEqual(list(await call(server, 'GET', '/process-definition?key=order')).map((d) => d.version), [1]);
+      assert.equal((await call(server, 'GET', `/process-instance/${pis.nested!}`)).status, 200, 'instances of other deployments stay');
+      const again = await startProcess(server, 'order', { businessKey: 'after' });
+      assert.match(String(obj(await call(server, 'GET', `/process-instance/${again}`)).definitionId), /^order:1:/);
     });
   });
 }

@@ -144,7 +144,7 @@ for (const kind of storeKinds()) {
 
         const store = await openStore(db.url);
         try {
-          assert.equal(store.schemaVersion, 2);
+          assert.equal(store.schemaVersion, SCHEMA_VERSION);
           const versions = await kind.exec(db.url, 'SELECT version, description FROM procos_schema ORDER BY version');
           assert.deepEqual(
             versions.map((r) => [Number(r['version']), r['description']]),
@@ -211,7 +211,7 @@ for (const kind of storeKinds()) {
         await assert.rejects(openStore(db.url), (e: ProcosError) => {
           assert.equal(e.code, StoreErrors.MIGRATION_FAILED.code);
           assert.deepEqual(e.details, { version: SCHEMA_VERSION });
-          assert.match(e.message, /from version 1 to 2/);
+          assert.match(e.message, new RegExp(`from version 1 to ${SCHEMA_VERSION}`));
           assert.ok(e.cause !== undefined);
           return true;
         });
@@ -227,6 +227,41 @@ for (const kind of storeKinds()) {
                 String(r['name']),
               );
         assert.ok(!columns.includes('process_definition_id'), 'the job columns of migration 2 were rolled back');
+      } finally {
+        await db.drop();
+      }
+    });
+
+    it('migration 2 → 3 adds the index of history by definition and keeps the rows; deleting a deployment works on a migrated database', async () => {
+      const db = await kind.newDatabase();
+      try {
+        const driver = driverFor(db.url);
+        let defId: string;
+        try {
+          assert.equal(await migrate(driver, T0, 2), 2);
+          const v2 = new SqlStore(driver, 2);
+          const def = await deployProcess(v2);
+          defId = def.id;
+          await v2.commit({
+            instances: [instanceInsert(def, 'pi-1', { businessKey: 'BK' })],
+            history: { processStarts: [{ processInstanceId: 'pi-1', processDefinitionId: def.id, processDefinitionKey: 'order', businessKey: 'BK', startTime: T0 }] },
+          });
+          assert.ok(!(await schemaObjects(kind, db.url)).includes('hist_process_instance_definition'));
+        } finally {
+          await driver.close();
+        }
+        const store = await openStore(db.url);
+        try {
+          assert.equal(store.schemaVersion, 3);
+          assert.ok((await schemaObjects(kind, db.url)).includes('hist_process_instance_definition'));
+          assert.equal((await store.getHistoricProcessInstance('pi-1'))?.processDefinitionId, defId);
+          const def = await store.getProcessDefinition(defId);
+          await assert.rejects(store.deleteDeployment(def!.deploymentId), hasCode(StoreErrors.DEPLOYMENT_IN_USE));
+          const gone = await store.deleteDeployment(def!.deploymentId, { cascade: true });
+          assert.deepEqual([gone.deletedInstances, gone.deletedHistoricInstances], [1, 1]);
+        } finally {
+          await store.close();
+        }
       } finally {
         await db.drop();
       }

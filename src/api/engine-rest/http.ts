@@ -61,6 +61,8 @@ export function camundaType(e: ProcosError): string {
     case ApiErrors.TASK_ALREADY_CLAIMED.code:
       return 'TaskAlreadyClaimedException';
     case ApiErrors.MESSAGE_NOT_CORRELATED.code:
+    case RuntimeErrors.MESSAGE_NOT_CORRELATED.code:
+    case RuntimeErrors.MESSAGE_AMBIGUOUS.code:
     case RuntimeErrors.CLOSED.code:
       return 'RestException';
     case ApiErrors.UNAUTHORIZED.code:

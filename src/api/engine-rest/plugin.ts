@@ -7,6 +7,8 @@
  * Variables travel in Camunda's typed format and are stored as plain JSON; the mapping
  * is documented in variables.ts.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { fastify } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ProcosError } from '../../common/errors.js';
@@ -96,6 +98,25 @@ export async function engineRestPlugin(app: FastifyInstance, options: EngineRest
 }
 
 /**
+ * On close, destroys connections that never carried a request. Node closes idle
+ * keep-alive connections at `server.close()`, but not one a client opened and has not
+ * used yet (an HTTP client that aborted a request while connecting may keep such a
+ * socket in its pool): without this, close waits for the headers timeout (a minute).
+ */
+function closeUnusedConnections(app: FastifyInstance): void {
+  const unused = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
+  });
+  app.server.on('request', (req: IncomingMessage) => unused.delete(req.socket));
+  app.addHook('preClose', async () => {
+    for (const socket of unused) socket.destroy();
+    unused.clear();
+  });
+}
+
+/**
  * A standalone server for tests and embedding: Fastify with {@link engineRestPlugin}
  * registered (not listening yet: call `listen`).
  * @example
@@ -107,6 +128,7 @@ export async function engineRestPlugin(app: FastifyInstance, options: EngineRest
 export async function buildEngineRestServer(options: EngineRestOptions): Promise<FastifyInstance> {
   // A pino logger types the instance with pino's Logger; the plugin needs only the base logger.
   const app: FastifyInstance = options.logger === undefined ? fastify({ logger: false }) : (fastify({ loggerInstance: options.logger }) as unknown as FastifyInstance);
+  closeUnusedConnections(app);
   await app.register(engineRestPlugin, options);
   await app.ready();
   return app;

@@ -7,12 +7,19 @@
  * `deploy-changed-only` say, and the answer's `deployedProcessDefinitions` names the
  * definitions the resources stand for (new or existing), so that a client can start
  * the process right away. A deployment without `deployment-name` is named after its
- * first resource (Camunda leaves the name null). Deleting a deployment is refused while instances run (unless
- * `cascade=true`) as in Camunda; the deletion itself needs a store operation ProcOS does
- * not have yet, and is answered with PROCOS_API_NOT_SUPPORTED, changing nothing.
+ * first resource (Camunda leaves the name null).
+ *
+ * Deleting a deployment removes its resources and process definitions (and the ended
+ * instances of them; their history stays). While instances of its definitions run it is
+ * refused as Camunda refuses it (500, "Deletion of process definition without cascading
+ * failed…", PROCOS_API_DEPLOYMENT_IN_USE), unless `cascade=true`, which deletes those
+ * instances (and the instances they called) with their tasks, jobs, subscriptions,
+ * incidents, variables and history. `skipCustomListeners` and `skipIoMappings` change
+ * nothing (ProcOS runs no listeners, and deleted instances run no output mappings).
  */
-import { ProcosError } from '../../../common/errors.js';
+import { ProcosError, isProcosError } from '../../../common/errors.js';
 import type { JsonValue } from '../../../common/json.js';
+import { StoreErrors } from '../../../store/index.js';
 import type { DeploymentRecord } from '../../../store/index.js';
 import { ApiErrors } from '../../errors.js';
 import { baseUrl } from '../context.js';
@@ -103,26 +110,23 @@ async function create(ctx: RouteContext, body: unknown, base: string): Promise<R
 
 async function remove(ctx: RouteContext, id: string, raw: RawQuery): Promise<void> {
   const q = new Query(raw, { cascade: 'boolean', skipCustomListeners: 'boolean', skipIoMappings: 'boolean' });
-  const d = await ctx.store.getDeployment(id);
-  if (d === null) throw new ProcosError(ApiErrors.NOT_FOUND, `Deployment with id '${id}' does not exist`, { resource: 'deployment', id });
-  const defs = await ctx.store.listProcessDefinitions({ deploymentId: id });
-  let running = 0;
-  for (const def of defs) {
-    const n = await ctx.store.countInstances({ processDefinitionId: def.id, status: 'active' });
-    running += n;
-    if (n > 0 && !q.flag('cascade')) {
+  try {
+    await ctx.runtime.deleteDeployment(id, { cascade: q.flag('cascade') });
+  } catch (e) {
+    if (isProcosError(e, StoreErrors.DEPLOYMENT_NOT_FOUND)) {
+      throw new ProcosError(ApiErrors.NOT_FOUND, `Deployment with id '${id}' does not exist`, { resource: 'deployment', id }, { cause: e });
+    }
+    if (isProcosError(e, StoreErrors.DEPLOYMENT_IN_USE)) {
+      const n = typeof e.details.runningInstances === 'number' ? e.details.runningInstances : 0;
       throw new ProcosError(
         ApiErrors.DEPLOYMENT_IN_USE,
-        `Deletion of process definition without cascading failed. Process definition with id: ${def.id} can't be deleted, since there exists ${n} dependening process instances.`,
+        `Deletion of process definition without cascading failed. Process definition with id: ${String(e.details.processDefinitionId)} can't be deleted, since there exists ${n} dependening process instances.`,
         { deploymentId: id, runningInstances: n },
+        { cause: e },
       );
     }
+    throw e;
   }
-  throw new ProcosError(
-    ApiErrors.NOT_SUPPORTED,
-    `Deleting deployment '${id}' is not supported by ProcOS yet: the store has no operation to delete a deployment${running > 0 ? ` (its ${running} running instance(s) were not cancelled)` : ''}; nothing was changed`,
-    { feature: 'deleteDeployment' },
-  );
 }
 
 /** Registers the deployment routes (and the multipart body parser of this scope). */

@@ -12,18 +12,26 @@
  * disconnects stops waiting, and tasks locked in the instant of the disconnect are
  * unlocked again at once.
  *
- * Differences from Camunda: `processVariables` filters and `sorting` by createTime
- * `desc` are refused with PROCOS_API_NOT_SUPPORTED (the claim statement cannot express
- * them yet); `deserializeValues` changes nothing (ProcOS answers JSON objects as Json);
- * `extensionProperties` is always `{}`; `/failure` with variables sets them just before
- * recording the failure, not in the same transaction; `/lock` on a task that is not
- * locked needs a store operation ProcOS does not have yet (PROCOS_API_NOT_SUPPORTED).
+ * `processVariables` (process variables equal to the given plain JSON values; compared
+ * as JSON text, so objects only match with the same key order) and `sorting` by
+ * `createTime` (asc or desc, after priority with `usePriority`) are part of the same
+ * claim statement: a task that does not match is never locked.
+ *
+ * `POST /external-task/{id}/lock` locks a task by id in one guarded store statement:
+ * when it is not locked, its lock expired, or the same worker holds it (the lock then
+ * runs `lockDuration` from now); 400 when another worker holds an active lock.
+ *
+ * Differences from Camunda: `deserializeValues` changes nothing (ProcOS answers JSON
+ * objects as Json); `extensionProperties` is always `{}`; `/failure` with variables sets
+ * them just before recording the failure, not in the same transaction.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProcosError, isProcosError } from '../../../common/errors.js';
-import type { JsonValue } from '../../../common/json.js';
+import { isJsonValue } from '../../../common/camunda-values.js';
+import type { JsonValue, Variables } from '../../../common/json.js';
 import { RuntimeErrors } from '../../../runtime/index.js';
-import type { FetchAndLockInput, FetchTopicInput, LockedExternalTask } from '../../../runtime/index.js';
+import type { LockedExternalTask } from '../../../runtime/index.js';
+import type { FilteredFetchAndLockInput, FilteredFetchTopicInput } from '../../../runtime/runtime.js';
 import type { ExternalTaskFilter, ExternalTaskRecord } from '../../../store/index.js';
 import { ApiErrors } from '../../errors.js';
 import type { RouteContext, RouteModule } from '../context.js';
@@ -41,7 +49,7 @@ export const MAX_ASYNC_RESPONSE_TIMEOUT = 1_800_000;
 const NO_DEFINITION = '';
 
 interface TopicRequest {
-  base: FetchTopicInput;
+  base: FilteredFetchTopicInput;
   processDefinitionIdIn?: string[];
   processDefinitionVersionTag?: string;
   tenantIdIn?: string[];
@@ -54,14 +62,19 @@ function readTopic(t: Body, i: number): TopicRequest {
   if (topicName === undefined || topicName === '') throw new ProcosError(ApiErrors.INVALID_REQUEST, `${where}.topicName is required`, { field: `${where}.topicName` });
   const lockDuration = t.integer('lockDuration', 1);
   if (lockDuration === undefined) throw new ProcosError(ApiErrors.INVALID_REQUEST, `${where}.lockDuration is required (ms, > 0)`, { field: `${where}.lockDuration` });
-  const processVariables = t.object('processVariables');
-  if (processVariables !== undefined && Object.keys(processVariables).length > 0) {
-    throw new ProcosError(ApiErrors.NOT_SUPPORTED, `${where}.processVariables: filtering tasks by process variable values is not supported by ProcOS yet`, { feature: 'processVariables' });
+  const rawVariables = t.object('processVariables');
+  let processVariables: Variables | undefined;
+  if (rawVariables !== undefined && Object.keys(rawVariables).length > 0) {
+    processVariables = {};
+    for (const [name, value] of Object.entries(rawVariables)) {
+      if (!isJsonValue(value)) throw new ProcosError(ApiErrors.INVALID_REQUEST, `${where}.processVariables.${name} must be a JSON value`, { field: `${where}.processVariables` });
+      processVariables[name] = value;
+    }
   }
   t.boolean('deserializeValues');
   t.boolean('includeExtensionProperties');
-  const opt = <K extends keyof FetchTopicInput>(k: K, v: FetchTopicInput[K] | undefined): Partial<FetchTopicInput> => (v === undefined ? {} : { [k]: v });
-  const base: FetchTopicInput = {
+  const opt = <K extends keyof FilteredFetchTopicInput>(k: K, v: FilteredFetchTopicInput[K] | undefined): Partial<FilteredFetchTopicInput> => (v === undefined ? {} : { [k]: v });
+  const base: FilteredFetchTopicInput = {
     topicName,
     lockDuration,
     ...opt('variables', t.strings('variables')),
@@ -70,6 +83,7 @@ function readTopic(t: Body, i: number): TopicRequest {
     ...opt('processDefinitionId', t.string('processDefinitionId')),
     ...opt('processDefinitionKey', t.string('processDefinitionKey')),
     ...opt('processDefinitionKeyIn', t.strings('processDefinitionKeyIn')),
+    ...opt('processVariables', processVariables),
   };
   const r: TopicRequest = { base, withoutTenantId: t.boolean('withoutTenantId') === true };
   const idIn = t.strings('processDefinitionIdIn');
@@ -82,7 +96,7 @@ function readTopic(t: Body, i: number): TopicRequest {
 }
 
 /** Resolves definition filters the claim statement does not know into one topic per matching definition id. */
-async function expandTopic(ctx: RouteContext, r: TopicRequest): Promise<FetchTopicInput[]> {
+async function expandTopic(ctx: RouteContext, r: TopicRequest): Promise<FilteredFetchTopicInput[]> {
   if (r.processDefinitionIdIn === undefined && r.processDefinitionVersionTag === undefined && r.tenantIdIn === undefined && !r.withoutTenantId) return [r.base];
   const b = r.base;
   const defs = (
@@ -103,7 +117,7 @@ async function expandTopic(ctx: RouteContext, r: TopicRequest): Promise<FetchTop
 }
 
 interface FetchRequest {
-  input: FetchAndLockInput;
+  input: FilteredFetchAndLockInput;
   asyncResponseTimeout: number | undefined;
 }
 
@@ -116,17 +130,21 @@ async function readFetch(ctx: RouteContext, raw: unknown): Promise<FetchRequest>
   if (timeout !== undefined && timeout > MAX_ASYNC_RESPONSE_TIMEOUT) {
     throw new ProcosError(ApiErrors.INVALID_REQUEST, `The asynchronous response timeout cannot be set to a value greater than ${MAX_ASYNC_RESPONSE_TIMEOUT} milliseconds`, { field: 'asyncResponseTimeout', value: String(timeout) });
   }
+  let createTimeOrder: 'asc' | 'desc' | undefined;
   for (const [i, s] of (body.objects('sorting') ?? []).entries()) {
     const by = s.string('sortBy');
     const order = s.string('sortOrder') ?? 'asc';
     if (by !== 'createTime') throw new ProcosError(ApiErrors.INVALID_REQUEST, `sorting[${i}].sortBy must be "createTime", got ${JSON.stringify(by)}`, { field: `sorting[${i}].sortBy` });
     if (order !== 'asc' && order !== 'desc') throw new ProcosError(ApiErrors.INVALID_REQUEST, `sorting[${i}].sortOrder must be "asc" or "desc", got ${JSON.stringify(order)}`, { field: `sorting[${i}].sortOrder` });
-    if (order === 'desc') throw new ProcosError(ApiErrors.NOT_SUPPORTED, 'sorting by createTime desc is not supported by ProcOS yet (tasks are fetched oldest first)', { feature: 'sorting' });
+    createTimeOrder ??= order;
   }
-  const topics: FetchTopicInput[] = [];
+  const topics: FilteredFetchTopicInput[] = [];
   for (const [i, t] of (body.objects('topics') ?? []).entries()) topics.push(...(await expandTopic(ctx, readTopic(t, i))));
   const usePriority = body.boolean('usePriority');
-  return { input: { workerId, maxTasks, topics, ...(usePriority !== undefined ? { usePriority } : {}) }, asyncResponseTimeout: timeout };
+  return {
+    input: { workerId, maxTasks, topics, ...(usePriority !== undefined ? { usePriority } : {}), ...(createTimeOrder !== undefined ? { createTimeOrder } : {}) },
+    asyncResponseTimeout: timeout,
+  };
 }
 
 async function lockedDtos(ctx: RouteContext, tasks: LockedExternalTask[]): Promise<Record<string, JsonValue>[]> {
@@ -147,7 +165,7 @@ async function unlockQuietly(ctx: RouteContext, tasks: readonly LockedExternalTa
 
 async function fetchAndLock(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<Record<string, JsonValue>[]> {
   const { input, asyncResponseTimeout } = await readFetch(ctx, req.body);
-  const now = await ctx.runtime.fetchAndLock({ ...input, asyncResponseTimeout: 0 });
+  const now = await ctx.runtime.fetchAndLockFiltered({ ...input, asyncResponseTimeout: 0 });
   if (now.length > 0 || asyncResponseTimeout === undefined || asyncResponseTimeout === 0 || input.maxTasks === 0 || input.topics.length === 0) return lockedDtos(ctx, now);
   const clientGone = new AbortController();
   const onClose = (): void => {
@@ -157,7 +175,7 @@ async function fetchAndLock(ctx: RouteContext, req: FastifyRequest, reply: Fasti
   const ticket = ctx.longPolls.admit(clientGone.signal);
   let tasks: LockedExternalTask[];
   try {
-    tasks = await ctx.runtime.fetchAndLock({ ...input, asyncResponseTimeout }, ticket.signal);
+    tasks = await ctx.runtime.fetchAndLockFiltered({ ...input, asyncResponseTimeout }, ticket.signal);
   } finally {
     ticket.release();
     reply.raw.off('close', onClose);
@@ -205,17 +223,7 @@ async function lock(ctx: RouteContext, id: string, raw: unknown): Promise<void> 
   const workerId = workerOf(body);
   const lockDuration = body.integer('lockDuration', 1);
   if (lockDuration === undefined) throw new ProcosError(ApiErrors.INVALID_REQUEST, 'lockDuration is required (ms, > 0)', { field: 'lockDuration' });
-  const t = await ctx.runtime.getExternalTask(id);
-  const locked = t.lockExpirationTime !== null && t.lockExpirationTime > ctx.runtime.now();
-  if (locked && t.workerId === workerId) return ctx.runtime.extendLock(id, workerId, lockDuration);
-  if (locked) {
-    throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_LOCKED, `External task ${id} is already locked by worker "${t.workerId ?? ''}"; it cannot be locked by worker "${workerId}"`, { externalTaskId: id, workerId, lockedBy: t.workerId });
-  }
-  throw new ProcosError(
-    ApiErrors.NOT_SUPPORTED,
-    `Locking the unlocked external task ${id} by id is not supported by ProcOS yet (the store has no lock-by-id operation); fetch it with fetchAndLock`,
-    { feature: 'lockById' },
-  );
+  await ctx.runtime.lockExternalTask(id, workerId, lockDuration);
 }
 
 const CAMUNDA_PARAMS = [
