@@ -475,39 +475,7 @@ export class Runtime {
    * @returns the locked tasks with their variables (all visible ones, or those named).
    */
   async fetchAndLock(input: FetchAndLockInput, signal?: AbortSignal): Promise<LockedExternalTask[]> {
-    this.open();
-    ensureInteger(input.maxTasks, 'maxTasks', 0);
-    if (input.topics.length === 0) return [];
-    for (const t of input.topics) ensureInteger(t.lockDuration, `lockDuration of topic "${t.topicName}"`, 1);
-    const wait = Math.min(Math.max(0, input.asyncResponseTimeout ?? 0), MAX_LONG_POLL_MS);
-    const topicNames = input.topics.map((t) => t.topicName);
-    const deadline = Date.now() + wait;
-    for (;;) {
-      const seen = this.notifier.version(topicNames);
-      const now = this.clock();
-      const rows = await this.store.fetchAndLock({
-        workerId: input.workerId,
-        maxTasks: input.maxTasks,
-        usePriority: input.usePriority ?? false,
-        now,
-        topics: input.topics.map((t) => ({
-          topicName: t.topicName,
-          lockDuration: t.lockDuration,
-          ...(t.processDefinitionKey !== undefined ? { processDefinitionKey: t.processDefinitionKey } : {}),
-          ...(t.processDefinitionKeyIn !== undefined ? { processDefinitionKeyIn: t.processDefinitionKeyIn } : {}),
-          ...(t.processDefinitionId !== undefined ? { processDefinitionId: t.processDefinitionId } : {}),
-          ...(t.businessKey !== undefined ? { businessKey: t.businessKey } : {}),
-        })),
-      });
-      if (rows.length > 0) {
-        // Wake waiters again when these locks expire: the tasks become fetchable then.
-        for (const r of rows) if (r.lockExpirationTime !== null) this.notifier.notifyLater([r.topic], r.lockExpirationTime - now);
-        return this.withVariables(rows, input.topics);
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || input.maxTasks === 0 || signal?.aborted === true || this.closed) return [];
-      await this.notifier.wait(topicNames, seen, remaining, signal);
-    }
+    return this.fetchAndLockFiltered(input, signal);
   }
 
   private async withVariables(rows: ExternalTaskRecord[], topics: FetchTopicInput[]): Promise<LockedExternalTask[]> {
