@@ -730,54 +730,9 @@ export class Runtime {
    *   PROCOS_RUNTIME_MESSAGE_AMBIGUOUS several match and `all` is not set.
    */
   async correlateMessage(input: MessageCorrelationInput): Promise<MessageCorrelationResult[]> {
-    this.open();
-    const name = input.messageName;
-    if (typeof name !== 'string' || name === '') throw new ProcosError(RuntimeErrors.BAD_ARGUMENT, 'messageName must be a non-empty string', { field: 'messageName' });
-    const found = await this.store.listSubscriptions(
-      {
-        eventType: 'message',
-        name,
-        ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}),
-        ...(input.processInstanceId !== undefined ? { processInstanceId: input.processInstanceId } : {}),
-        ...(input.correlationKey !== undefined ? { correlationKey: input.correlationKey } : {}),
-      },
-      { maxResults: 100_000 },
-    );
-    const subs = [];
-    for (const s of found) {
-      if (input.correlationKeys !== undefined) {
-        const rec = await this.store.getInstance(s.processInstanceId);
-        const vars = rec === null ? {} : visibleVariables(rec.state as unknown as InstanceState, s.processInstanceId, true);
-        if (!Object.entries(input.correlationKeys).every(([k, v]) => JSON.stringify(vars[k]) === JSON.stringify(v))) continue;
-      }
-      subs.push(s);
-    }
-    const starts: { def: ProcessDefinitionRecord; startEventId: string }[] = [];
-    if (input.processInstanceId === undefined && input.correlationKeys === undefined) {
-      for (const def of await this.store.listProcessDefinitions({ latestOnly: true }, { maxResults: 100_000 })) {
-        const model = await this.models.get(def.id);
-        for (const id of model.eventStartIds) {
-          const n = model.nodes.get(id);
-          if (n?.kind === 'startEvent' && n.event.type === 'message' && n.event.messageName.kind === 'literal' && n.event.messageName.value === name) starts.push({ def, startEventId: id });
-        }
-      }
-    }
-    const total = subs.length + starts.length;
-    if (total === 0) throw new ProcosError(RuntimeErrors.MESSAGE_NOT_CORRELATED, `Cannot correlate message '${name}': No process definition or execution matches the parameters`, { messageName: name });
-    if (total > 1 && input.all !== true) throw new ProcosError(RuntimeErrors.MESSAGE_AMBIGUOUS, `Cannot correlate message '${name}': ${total} executions or start events match the parameters; send with all=true to correlate to all of them`, { messageName: name, matches: total });
-    const results: MessageCorrelationResult[] = [];
-    for (const s of subs) {
-      const guards = newBatch();
-      guards.subscriptionDeletes.push(s.id);
-      await this.step(async () => ({ work: { kind: 'command', instanceId: s.processInstanceId, command: { type: 'trigger', subscriptionId: s.id, ...(input.processVariables !== undefined ? { variables: input.processVariables } : {}) } }, guards }));
-      results.push({ resultType: 'Execution', processInstanceId: s.processInstanceId, processDefinitionId: s.processDefinitionId, activityId: s.elementId });
-    }
-    for (const st of starts) {
-      const pi = await this.startInstance({ definitionId: st.def.id, startEventId: st.startEventId, ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}), ...(input.processVariables !== undefined ? { variables: input.processVariables } : {}) });
-      results.push({ resultType: 'ProcessDefinition', processInstanceId: pi.id, processDefinitionId: st.def.id, activityId: st.startEventId });
-    }
-    return results;
+    return this.correlateMessageWithResult(input);
   }
+
 
   /**
    * Broadcasts a signal (Camunda 7 `POST /signal`): every waiting signal subscription of
