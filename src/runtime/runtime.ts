@@ -10,8 +10,8 @@
  * "Handle BPMN Error", "Extend Lock", "Unlock", "Set Retries").
  */
 import { createHash } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import { ProcosError, isProcosError } from '../common/errors.js';
+import { newUuidV7 } from '../common/ids.js';
 import type { JsonValue, Variables } from '../common/json.js';
 import { nextCycle, scheduleTimer, validateModel, visibleVariables } from '../engine/index.js';
 import type { Command, InstanceState } from '../engine/index.js';
@@ -280,11 +280,11 @@ export class Runtime {
     this.store = store;
     this.models = new ModelCache(store);
     this.clock = options.clock ?? Date.now;
-    this.newId = options.newId ?? uuidv7;
+    this.newId = options.newId ?? newUuidV7;
     this.maxBpmnBytes = options.maxBpmnBytes;
     this.maxConflictRetries = options.maxConflictRetries ?? 50;
     this.scriptLimits = options.scriptLimits ?? {};
-    this.nodeId = options.nodeId ?? `node-${uuidv7()}`;
+    this.nodeId = options.nodeId ?? `node-${newUuidV7()}`;
   }
 
   /** Current time of this runtime's clock, epoch ms. */
@@ -480,10 +480,10 @@ export class Runtime {
 
   private async withVariables(rows: ExternalTaskRecord[], topics: FetchTopicInput[]): Promise<LockedExternalTask[]> {
     const byTopic = new Map(topics.map((t) => [t.topicName, t]));
-    const states = new Map<string, InstanceState | null>();
+    const states = new Map<string, InstanceState>();
+    if (rows.length > 0) for (const rec of await this.store.getInstances(rows.map((r) => r.processInstanceId))) states.set(rec.id, rec.state as unknown as InstanceState);
     const out: LockedExternalTask[] = [];
     for (const r of rows) {
-      if (!states.has(r.processInstanceId)) states.set(r.processInstanceId, ((await this.store.getInstance(r.processInstanceId))?.state as unknown as InstanceState | undefined) ?? null);
       const state = states.get(r.processInstanceId) ?? null;
       const t = byTopic.get(r.topic);
       let vars: Record<string, JsonValue> = state === null ? {} : visibleVariables(state, r.activityInstanceId, t?.localVariables === true);

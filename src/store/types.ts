@@ -571,6 +571,11 @@ export interface Store {
 
   /** An instance with its state and revision (what the runtime loads before a command). */
   getInstance(id: string): Promise<InstanceRecord | null>;
+  /**
+   * Several instances with their state, in one query: those of `ids` that exist, in no
+   * particular order (an id named twice is returned once).
+   */
+  getInstances(ids: readonly string[]): Promise<InstanceRecord[]>;
   /** Instances without state. */
   listInstances(filter?: InstanceFilter, page?: Page): Promise<InstanceSummary[]>;
   countInstances(filter?: InstanceFilter): Promise<number>;

@@ -40,6 +40,50 @@ for (const kind of storeKinds()) {
       assert.equal(await db.store.getInstance('nope'), null);
     });
 
+    it('reads several instances with their state in one call (getInstances)', async () => {
+      await db.store.commit({ instances: [instanceInsert(def, 'pi-1', { state: { n: 1 } }), instanceInsert(def, 'pi-2', { state: { n: 2 } }), instanceInsert(def, 'pi-3')] });
+      const got = await db.store.getInstances(['pi-2', 'nope', 'pi-1', 'pi-2']);
+      assert.deepEqual(
+        got.map((r) => [r.id, r.revision, r.state]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        [
+          ['pi-1', 1, { n: 1 }],
+          ['pi-2', 1, { n: 2 }],
+        ],
+      );
+      assert.deepEqual(got.find((r) => r.id === 'pi-1'), await db.store.getInstance('pi-1'));
+      assert.deepEqual(await db.store.getInstances([]), []);
+    });
+
+    // SQLite runs commits issued in one event-loop turn in one transaction (group commit),
+    // in the order they were issued; PostgreSQL runs them concurrently (no order to assert).
+    (kind.name === 'sqlite' ? it : it.skip)('group commit: commits issued together each succeed or fail alone, applied in the order issued', async () => {
+      await db.store.commit({ instances: [instanceInsert(def, 'pi-1'), instanceInsert(def, 'pi-2')] });
+      // Issued together, without awaiting in between (SQLite runs them in one group commit).
+      const outcomes = await Promise.allSettled([
+        db.store.commit({ instances: [{ kind: 'update', id: 'pi-1', expectedRevision: 1, status: 'active', state: { first: true } }] }),
+        db.store.commit({
+          instances: [{ kind: 'update', id: 'pi-1', expectedRevision: 1, status: 'active', state: { second: true } }],
+          externalTaskInserts: [externalTask(def, 'pi-1', 'et-lost')],
+        }),
+        db.store.commit({ instances: [{ kind: 'update', id: 'pi-2', expectedRevision: 1, status: 'active', state: { other: true } }], externalTaskInserts: [externalTask(def, 'pi-2', 'et-kept')] }),
+        db.store.commit({ instances: [{ kind: 'update', id: 'pi-1', expectedRevision: 2, status: 'completed', state: { third: true }, endTime: T0 + 1 }] }),
+        // a database error (duplicate key) after a successful first write of the same batch
+        db.store.commit({ instances: [instanceInsert(def, 'pi-9')], externalTaskInserts: [externalTask(def, 'pi-9', 'et-kept')] }),
+      ]);
+      assert.deepEqual(
+        outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as ProcosError).code)),
+        ['ok', 'PROCOS_STORE_REVISION_CONFLICT', 'ok', 'ok', 'PROCOS_STORE_ALREADY_EXISTS'],
+      );
+      assert.equal(await db.store.getInstance('pi-9'), null, 'the instance written before the failing insert was rolled back');
+      const pi1 = await db.store.getInstance('pi-1');
+      assert.equal(pi1?.revision, 3);
+      assert.deepEqual(pi1?.state, { third: true });
+      assert.equal(pi1?.status, 'completed');
+      assert.deepEqual((await db.store.getInstance('pi-2'))?.state, { other: true });
+      assert.equal(await db.store.getExternalTask('et-lost'), null, 'the refused commit wrote nothing');
+      assert.equal((await db.store.getExternalTask('et-kept'))?.processInstanceId, 'pi-2');
+    });
+
     it('updates with the expected revision and bumps it', async () => {
       await db.store.commit({ instances: [instanceInsert(def, 'pi-1')] });
       await db.store.commit({ instances: [{ kind: 'update', id: 'pi-1', expectedRevision: 1, status: 'active', state: { step: 2 } }] });

@@ -83,17 +83,17 @@ export function fetchAndLockStmt(d: Dialect, r: FetchAndLockRequest): Stmt {
   if (d.name === 'postgres') {
     return {
       sql:
-        `WITH c AS (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order} LIMIT ? FOR UPDATE SKIP LOCKED) ` +
+        `WITH c AS (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order} LIMIT ${Math.trunc(r.maxTasks)} FOR UPDATE SKIP LOCKED) ` +
         `UPDATE external_task t SET worker_id = ?, lock_expiration_time = ${lockCase('t.topic')} ` +
         `FROM c WHERE t.id = c.id RETURNING ${columns(EXTERNAL_TASK_COLS, 't')}`,
-      params: [...filterParams, r.maxTasks, r.workerId, ...lockParams],
+      params: [...filterParams, r.workerId, ...lockParams],
     };
   }
   return {
     sql:
       `UPDATE external_task SET worker_id = ?, lock_expiration_time = ${lockCase('topic')} ` +
-      `WHERE id IN (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order} LIMIT ?) RETURNING ${columns(EXTERNAL_TASK_COLS)}`,
-    params: [r.workerId, ...lockParams, ...filterParams, r.maxTasks],
+      `WHERE id IN (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order} LIMIT ${Math.trunc(r.maxTasks)}) RETURNING ${columns(EXTERNAL_TASK_COLS)}`,
+    params: [r.workerId, ...lockParams, ...filterParams],
   };
 }
 
@@ -153,14 +153,14 @@ export function acquireJobsStmt(d: Dialect, r: AcquireJobsRequest): Stmt {
   if (d.name === 'postgres') {
     return {
       sql:
-        `WITH c AS (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id LIMIT ? FOR UPDATE SKIP LOCKED) ` +
+        `WITH c AS (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id LIMIT ${Math.trunc(r.maxJobs)} FOR UPDATE SKIP LOCKED) ` +
         `UPDATE job t SET ${set} FROM c WHERE t.id = c.id RETURNING ${columns(JOB_COLS, 't')}`,
-      params: [...filterParams, r.maxJobs, ...setParams],
+      params: [...filterParams, ...setParams],
     };
   }
   return {
-    sql: `UPDATE job SET ${set} WHERE id IN (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id LIMIT ?) RETURNING ${columns(JOB_COLS)}`,
-    params: [...setParams, ...filterParams, r.maxJobs],
+    sql: `UPDATE job SET ${set} WHERE id IN (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id LIMIT ${Math.trunc(r.maxJobs)}) RETURNING ${columns(JOB_COLS)}`,
+    params: [...setParams, ...filterParams],
   };
 }
 

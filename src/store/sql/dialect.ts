@@ -26,8 +26,11 @@ export interface Dialect {
   readonly compactTableSuffix: string;
   /** One statement text may hold several parameterless statements (one round trip for DDL). */
   readonly multiStatement: boolean;
-  /** Value bound to `LIMIT ?` for "no limit". */
-  readonly noLimit: number | null;
+  /**
+   * The `LIMIT` text for "no limit" (SQLite needs a LIMIT before OFFSET: `-1`; PostgreSQL
+   * `ALL`).
+   */
+  readonly noLimit: string;
   /** Counts tables named `procos_schema` in the current schema; one row with column `n`. */
   readonly schemaTableExistsSql: string;
   /** Serializes migrations across nodes within a transaction, or null (SQLite: the IMMEDIATE transaction does). */
@@ -66,7 +69,7 @@ export const SQLITE: Dialect = {
   tableSuffix: ' STRICT',
   compactTableSuffix: ' STRICT, WITHOUT ROWID',
   multiStatement: false,
-  noLimit: -1,
+  noLimit: '-1',
   schemaTableExistsSql: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'procos_schema'",
   migrationLockSql: null,
   keyLockSql: null,
@@ -93,7 +96,7 @@ export const POSTGRES: Dialect = {
   tableSuffix: '',
   compactTableSuffix: '',
   multiStatement: true,
-  noLimit: null,
+  noLimit: 'ALL',
   schemaTableExistsSql:
     "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'procos_schema'",
   migrationLockSql: `SELECT pg_advisory_xact_lock(${PG_LOCK_MIGRATION}, 0)`,

@@ -63,13 +63,23 @@ export interface TableQuery {
   readonly orderBy: string;
 }
 
-/** `SELECT … WHERE … ORDER BY … LIMIT ? OFFSET ?`. */
+/**
+ * `SELECT … WHERE … ORDER BY … LIMIT n OFFSET m`. The page is written as integer literals
+ * (checked by `compilePage`), never bound: SQLite (3.47 and later) reads a bound LIMIT
+ * while planning and then recompiles the statement every time that parameter is bound.
+ */
 export function listStmt(d: Dialect, q: TableQuery, conds: readonly (Cond | undefined)[], page: CompiledPage): Stmt {
   const w = where(conds);
   return {
-    sql: `SELECT ${q.columns} FROM ${q.table}${w.sql} ORDER BY ${q.orderBy} LIMIT ? OFFSET ?`,
-    params: [...w.params, page.limit ?? d.noLimit, page.offset],
+    sql: `SELECT ${q.columns} FROM ${q.table}${w.sql} ORDER BY ${q.orderBy}${limitClause(d, page)}`,
+    params: w.params,
   };
+}
+
+/** ` LIMIT n[ OFFSET m]` as integer literals; the values must be safe integers ≥ 0 (see `compilePage`). */
+export function limitClause(d: Dialect, page: CompiledPage): string {
+  const limit = page.limit === null ? d.noLimit : String(Math.trunc(page.limit));
+  return page.offset > 0 ? ` LIMIT ${limit} OFFSET ${Math.trunc(page.offset)}` : page.limit === null ? '' : ` LIMIT ${limit}`;
 }
 
 /** `SELECT COUNT(*) AS n FROM … WHERE …`. */

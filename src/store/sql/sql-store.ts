@@ -187,6 +187,12 @@ export class SqlStore implements Store {
     return this.one(t.INSTANCES, [q.eq('id', id)], toInstance);
   }
 
+  async getInstances(ids: readonly string[]): Promise<InstanceRecord[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    return (await this.rows(q.selectStmt(t.INSTANCES, [q.inList('id', unique)]))).map(toInstance);
+  }
+
   async listInstances(filter: InstanceFilter = {}, page?: Page): Promise<InstanceSummary[]> {
     return this.list(t.INSTANCE_SUMMARIES, q.instanceConds, toInstanceSummary, filter, page);
   }

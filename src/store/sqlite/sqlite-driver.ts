@@ -9,10 +9,28 @@
  * - `busy_timeout`: how long a statement waits for another connection's write lock
  *   (another process on the same file) before PROCOS_STORE_BUSY.
  * - `foreign_keys = ON`.
+ * - `temp_store = MEMORY`: temporary tables and the statement journal of savepoints (see
+ *   group commit below) stay in memory instead of a temporary file.
+ * - `wal_autocheckpoint` = {@link WAL_CHECKPOINT_PAGES}: the WAL is copied back into the
+ *   database every ~40 MiB instead of SQLite's 4 MiB, so a page changed by many commits is
+ *   copied once per checkpoint (measured: 11 % fewer bytes written by the durable run).
+ * - `cache_size`: a page cache of up to {@link PAGE_CACHE_KIB} KiB per connection (SQLite's
+ *   default is 2 MiB; grown only as pages are read).
  *
- * Statements are prepared once and cached by SQL text. A program runs synchronously
- * between `BEGIN IMMEDIATE` and `COMMIT`, so nothing else in this process can interleave
- * with it, and the write lock is taken up front (no lock-upgrade deadlocks).
+ * Statements are prepared once and cached by SQL text. Write programs run synchronously
+ * inside `BEGIN IMMEDIATE … COMMIT`, so nothing else in this process can interleave with
+ * them, and the write lock is taken up front (no lock-upgrade deadlocks).
+ *
+ * Group commit: write programs handed to {@link SqliteDriver.run} during one turn of the
+ * event loop (for example the steps of several HTTP requests read in one poll) are queued
+ * and run together at the next `setImmediate`, in arrival order, in ONE transaction;
+ * each program in its own `SAVEPOINT`, so a program that throws is rolled back alone and
+ * the others still commit. Every promise settles after the shared `COMMIT` (a program is
+ * durable when its promise resolves, as before); when the COMMIT itself fails, all of
+ * them reject. Programs see the writes of the programs queued before them (the same
+ * outcome as running them one by one in that order), and a transaction holds at most
+ * {@link MAX_GROUP} programs. Reads run at once, outside any transaction, and see only
+ * committed rows.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -36,6 +54,22 @@ export interface SqliteConfig {
 
 /** Statements cached at most; beyond it the cache is emptied (dynamic filter shapes). */
 const MAX_CACHED_STATEMENTS = 500;
+
+/** Largest page cache of a connection, KiB. */
+export const PAGE_CACHE_KIB = 32 * 1024;
+
+/** WAL pages (4 KiB) after which a commit checkpoints the WAL into the database. */
+export const WAL_CHECKPOINT_PAGES = 10_000;
+
+/** Write programs run in one group-commit transaction at most. */
+export const MAX_GROUP = 256;
+
+/** A queued write program and the settlement of its promise. */
+interface Queued {
+  readonly program: TxProgram<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+}
 
 type Prepared = Database.Statement<unknown[], unknown>;
 
@@ -76,6 +110,12 @@ export class SqliteDriver implements SqlDriver {
   private readonly begin: Prepared;
   private readonly commitStmt: Prepared;
   private readonly rollback: Prepared;
+  private readonly savepoint: Prepared;
+  private readonly release: Prepared;
+  private readonly rollbackTo: Prepared;
+  /** Write programs waiting for the next group commit. */
+  private readonly queue: Queued[] = [];
+  private flushing = false;
   private closed = false;
 
   /**
@@ -90,9 +130,16 @@ export class SqliteDriver implements SqlDriver {
       // PRAGMA takes no bound parameters; the value is one of four keywords (SqliteSynchronous).
       this.db.pragma(`synchronous = ${config.synchronous}`);
       this.db.pragma('foreign_keys = ON');
+      // The savepoints of a group commit journal the pages they change: in memory, not in a temp file.
+      this.db.pragma('temp_store = MEMORY');
+      this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+      if (config.path !== ':memory:') this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
       this.begin = this.db.prepare('BEGIN IMMEDIATE');
       this.commitStmt = this.db.prepare('COMMIT');
       this.rollback = this.db.prepare('ROLLBACK');
+      this.savepoint = this.db.prepare('SAVEPOINT procos_program');
+      this.release = this.db.prepare('RELEASE procos_program');
+      this.rollbackTo = this.db.prepare('ROLLBACK TO procos_program');
     } catch (e) {
       throw translateSqliteError(e);
     }
@@ -130,17 +177,74 @@ export class SqliteDriver implements SqlDriver {
     }
   }
 
+  /** Runs the queued write programs: one alone, or several in one transaction with a savepoint each. */
+  private flush = (): void => {
+    const group = this.queue.splice(0, MAX_GROUP);
+    if (this.queue.length > 0) setImmediate(this.flush);
+    else this.flushing = false;
+    if (group.length === 0) return;
+    if (group.length === 1) {
+      const q = group[0] as Queued;
+      try {
+        q.resolve(this.inTransaction(q.program));
+      } catch (e) {
+        q.reject(translateSqliteError(e));
+      }
+      return;
+    }
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.begin.run();
+      for (const q of group) {
+        this.savepoint.run();
+        try {
+          outcomes.push({ ok: true, value: driveSync(q.program, this.exec) });
+          this.release.run();
+        } catch (e) {
+          // Some errors (SQLITE_FULL, SQLITE_IOERR…) end the whole transaction: then every
+          // program of the group is lost, and all of them reject below.
+          if (!this.db.inTransaction) throw e;
+          this.rollbackTo.run();
+          this.release.run();
+          outcomes.push({ ok: false, value: translateSqliteError(e) });
+        }
+      }
+      this.commitStmt.run();
+    } catch (e) {
+      if (this.db.inTransaction) this.rollback.run();
+      const error = translateSqliteError(e);
+      for (const q of group) q.reject(error);
+      return;
+    }
+    group.forEach((q, i) => {
+      const o = outcomes[i] as { ok: boolean; value: unknown };
+      if (o.ok) q.resolve(o.value);
+      else q.reject(o.value);
+    });
+  };
+
   async run<R>(program: TxProgram<R>, mode: RunMode): Promise<R> {
     if (this.closed) throw new ProcosError(StoreErrors.CLOSED, 'the store is closed');
-    try {
-      return mode === 'read' ? driveSync(program, this.exec) : this.inTransaction(program);
-    } catch (e) {
-      throw translateSqliteError(e);
+    if (mode === 'read') {
+      try {
+        return driveSync(program, this.exec);
+      } catch (e) {
+        throw translateSqliteError(e);
+      }
     }
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ program, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(this.flush);
+      }
+    });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Programs queued before close still run (their callers are waiting for them).
+    while (this.queue.length > 0) this.flush();
     this.closed = true;
     this.cache.clear();
     this.db.close();
