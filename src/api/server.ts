@@ -57,6 +57,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     // Requests are not logged, nor is "Server listening at": the kernel prints its URLs itself.
     loggerInstance: options.logger.child({ component: 'http' }, { level: 'warn' }),
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request (Fastify's default binds reqId in a pino child for every
+    // request); the error handlers log the request id themselves.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     forceCloseConnections: true,
   });

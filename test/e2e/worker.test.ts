@@ -50,7 +50,8 @@ describe('procos worker (standalone, over REST)', () => {
         return JSON.stringify(v.lastResult) === JSON.stringify({ echo: 'over REST', length: 9 });
       }, 30_000);
       assert.match(out, /procos worker procos-worker@/);
-      assert.match(out, /"topic":"request.echo"/, 'one structured line per execution');
+      // The worker logs an execution once the engine answered its complete (possibly just after the instance moved on).
+      await waitFor('one structured line per execution', () => /"topic":"request.echo"/.test(out), 10_000);
     } finally {
       child.kill('SIGTERM');
     }

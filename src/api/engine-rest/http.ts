@@ -166,13 +166,14 @@ export function installConventions(scope: FastifyInstance, opts: { logger: Fasti
     return reply.code(404).type('application/json').send({ ...exceptionDto(e), type: 'NotFoundException' });
   });
 
-  scope.addHook('onSend', async (_req, reply, payload) => {
+  // Callback-style hooks (not async): they run on every request and need no promise.
+  scope.addHook('onSend', (_req, reply, payload, done) => {
     const ct = reply.getHeader('content-type');
-    if (typeof ct === 'string' && /^application\/json\s*(;|$)/i.test(ct)) reply.header('content-type', 'application/json');
-    return payload;
+    if (typeof ct === 'string' && ct !== 'application/json' && /^application\/json\s*(;|$)/i.test(ct)) reply.header('content-type', 'application/json');
+    done(null, payload);
   });
 
-  scope.addHook('onRequest', async (req, reply) => {
+  scope.addHook('onRequest', (req, reply, done) => {
     const origin = req.headers.origin;
     if (origin !== undefined) {
       const allowed = allowedOrigin(opts.cors, origin);
@@ -182,6 +183,7 @@ export function installConventions(scope: FastifyInstance, opts: { logger: Fasti
       }
       if (opts.cors.origins !== '*') reply.header('vary', 'Origin');
     }
+    done();
   });
 
   scope.options('/*', async (req, reply) => {

@@ -180,6 +180,9 @@ async function fetchAndLock(ctx: RouteContext, req: FastifyRequest, reply: Fasti
     ticket.release();
     reply.raw.off('close', onClose);
   }
+  // Woken by the server closing: this answer may be written after the server stopped
+  // accepting (closing idle connections once); it must not leave a keep-alive connection open.
+  if (ticket.shuttingDown()) reply.header('connection', 'close');
   if (clientGone.signal.aborted) {
     await unlockQuietly(ctx, tasks);
     return [];
