@@ -36,9 +36,10 @@
  *   so the figure also includes running and committing that step (it is an upper bound of
  *   "task committed → handler called"). Both clocks are the same machine's wall clock,
  *   read with ms resolution. Also reported: start sent → handler called (`sentAt`), and
- *   for `procos` the split at the fetchAndLock answer (its headers received by the
- *   worker's `fetch`, which is wrapped to read `createTime` from the same answer the
- *   transport parses; in `throughput` runs the wrapper only counts requests).
+ *   for `procos` the split at the fetchAndLock answer (its whole body received by the
+ *   `RestTransport`'s HTTP exchange: the default `createHttpExchange()`, wrapped to read
+ *   `createTime` from the same answer the transport parses; in `throughput` runs the
+ *   wrapper only counts requests and completions, without parsing).
  *
  * CPU: each process's user+system CPU time during the measured window
  * (/proc/<pid>/stat for the children, process.cpuUsage() for the driver).
@@ -235,37 +236,37 @@ async function workerRole(a: Args): Promise<void> {
   let stop: () => Promise<void>;
 
   if (a.client === 'procos') {
-    const [{ RestTransport, TdeWorker, compileRoutes }, { adapterEntry, builtinAdapters }, { createKernelLogger }, { z }] = await Promise.all([
+    const [{ RestTransport, TdeWorker, compileRoutes, createHttpExchange }, { adapterEntry, builtinAdapters }, { createKernelLogger }, { z }] = await Promise.all([
       import('../src/worker/index.js'),
       import('../src/adapters/index.js'),
       import('../src/kernel/index.js'),
       import('zod'),
     ]);
     type AdapterT = import('../src/adapters/index.js').Adapter<Record<string, never>>;
-    /** createTime and answer time per task id, from the wrapped fetch (latency runs). */
+    type HttpExchange = import('../src/worker/index.js').HttpExchange;
+    /** createTime and answer time per task id, from the wrapped exchange (latency runs). */
     const seen = new Map<string, { createTime: number; fetchedAt: number }>();
-    const wrapped: typeof fetch = async (input, init) => {
+    /** The transport's default exchange, wrapped to observe fetchAndLock and complete answers. */
+    const inner = createHttpExchange();
+    const wrapped: HttpExchange = async (request) => {
       const sentAt = Date.now();
-      const res = await fetch(input, init);
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (url.endsWith('/external-task/fetchAndLock')) {
+      const answer = await inner(request);
+      if (request.url.endsWith('/external-task/fetchAndLock')) {
         report.fetches += 1;
-        if (a.record && res.status === 200) {
+        if (a.record && answer.status === 200) {
           const fetchedAt = Date.now();
-          const buf = await res.arrayBuffer();
-          const list = JSON.parse(Buffer.from(buf).toString('utf8')) as { id: string; createTime: string }[];
+          const list = JSON.parse(answer.body.toString('utf8')) as { id: string; createTime: string }[];
           for (const t of list) seen.set(t.id, { createTime: parseDate(t.createTime) ?? Number.NaN, fetchedAt });
           report.fetchLog.push([sentAt, fetchedAt, list.length]);
-          return new Response(buf, { status: res.status, statusText: res.statusText, headers: res.headers });
         }
-      } else if (url.endsWith('/complete')) {
-        if (res.ok) {
+      } else if (request.url.endsWith('/complete')) {
+        if (answer.status >= 200 && answer.status < 300) {
           report.completed += 1;
           report.lastCompleteAt = Date.now();
           if (a.record) report.completeLog.push([sentAt, report.lastCompleteAt]);
         } else report.completeErrors += 1;
       }
-      return res;
+      return answer;
     };
     const benchAdapter: AdapterT = {
       name: 'bench',
@@ -285,7 +286,7 @@ async function workerRole(a: Args): Promise<void> {
     };
     const routes = compileRoutes({ topics: { [TOPIC]: { adapter: 'bench', lockDuration: 30_000 } } }, { adapters: { ...builtinAdapters, bench: adapterEntry(benchAdapter) } });
     const logger = createKernelLogger({ level: 'warn', format: 'json', stream: process.stderr });
-    const transport = new RestTransport({ baseUrl: a.url, fetch: wrapped });
+    const transport = new RestTransport({ baseUrl: a.url, exchange: wrapped });
     const worker = new TdeWorker({
       transport,
       workerId: `bench-tde@${os.hostname()}:${process.pid}`,
@@ -296,7 +297,10 @@ async function workerRole(a: Args): Promise<void> {
       logger,
     });
     worker.start();
-    stop = () => worker.stop({ graceMs: 2000 });
+    stop = async () => {
+      await worker.stop({ graceMs: 2000 });
+      inner.close();
+    };
   } else {
     interface CamundaTask {
       id: string;

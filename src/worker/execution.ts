@@ -73,12 +73,10 @@ function settleWithin<T>(p: Promise<T>, signal: AbortSignal, graceMs: number): P
 /** Runs the route's adapter under its timeout, extending the lock every `lockDuration / 2`. */
 async function runAdapter(task: LockedTask, route: CompiledRoute, correlationId: string, ctx: ExecutionContext): Promise<{ result: AdapterResult; stopped: boolean }> {
   const abort = new AbortController();
-  const timeoutError = new ProcosError(WorkerErrors.TIMEOUT, `task timed out after ${route.timeout} ms (timeout of topic "${route.topic}")`, {
-    topic: route.topic,
-    timeoutMs: route.timeout,
-  });
+  const timeoutMessage = (): string => `task timed out after ${route.timeout} ms (timeout of topic "${route.topic}")`;
   const onStop = (): void => abort.abort(ctx.stopSignal.reason);
-  const timer = setTimeout(() => abort.abort(timeoutError), route.timeout);
+  // The timeout error (a stack capture) is made only when the timer fires, not for every task.
+  const timer = setTimeout(() => abort.abort(new ProcosError(WorkerErrors.TIMEOUT, timeoutMessage(), { topic: route.topic, timeoutMs: route.timeout })), route.timeout);
   const lockTimer = setInterval(
     () => {
       ctx.transport.extendLock(task.id, ctx.workerId, route.lockDuration).then(
@@ -122,7 +120,7 @@ async function runAdapter(task: LockedTask, route: CompiledRoute, correlationId:
     if (isProcosError(reason, WorkerErrors.STOPPED)) {
       return { result: { kind: 'failure', code: reason.code, errorMessage: `${reason.message} (${cause})`, retryable: true }, stopped: true };
     }
-    return { result: { kind: 'failure', code: timeoutError.code, errorMessage: timeoutError.message, errorDetails: cause, retryable: true }, stopped: false };
+    return { result: { kind: 'failure', code: WorkerErrors.TIMEOUT.code, errorMessage: timeoutMessage(), errorDetails: cause, retryable: true }, stopped: false };
   } finally {
     clearTimeout(timer);
     clearInterval(lockTimer);

@@ -10,6 +10,8 @@ export { fetchBackoffDelay, nextRetries, retryTimeoutFor } from './retry.js';
 export type { FetchBackoff, RetryBackoff } from './retry.js';
 export { compileRoutes, RETRY_BACKOFF_DEFAULTS, ROUTE_DEFAULTS } from './routes.js';
 export type { CompiledRoute, CompiledRoutes, CompileRoutesOptions, RouteOptions, WorkersConfig } from './routes.js';
+export { createHttpExchange, HTTP_TIMEOUT_CODE, HttpTimeoutError, isHttpTimeout } from './http-exchange.js';
+export type { HttpAnswer, HttpExchange, HttpExchangeOptions, HttpRequest } from './http-exchange.js';
 export { RestTransport } from './rest-transport.js';
 export type { RestAuth, RestTransportOptions } from './rest-transport.js';
 export { TdeWorker } from './worker.js';

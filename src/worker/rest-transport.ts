@@ -27,17 +27,25 @@
  * with 0 retries (an incident naming the variable, PROCOS_WORKER_BAD_VARIABLE) and not
  * handed to the worker.
  *
+ * Requests go through an {@link HttpExchange}: by default {@link createHttpExchange}'s
+ * node:http / node:https requests over keep-alive connections (no redirects followed);
+ * `close()` closes its idle connections when the worker is done.
+ *
  * Answers are read as JSON only with `Content-Type: application/json` (parameters such
- * as a charset are tolerated). Errors are coded (WorkerErrors): connection failures,
- * timeouts and 5xx → `ENGINE_UNREACHABLE` (retryable: the worker's fetch loop backs
- * off); 401/403 → `ENGINE_UNAUTHORIZED`; 404 of a task → `TASK_GONE`; 400 naming a lock
- * (another worker holds it, or it expired) → `LOCK_LOST`; other 4xx → `ENGINE_REFUSED`;
- * an answer of the wrong shape → `ENGINE_BAD_ANSWER`.
+ * as a charset are tolerated). Errors are coded (WorkerErrors): connection failures
+ * (`details.reason` the Node error code: `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND` …),
+ * timeouts (`details.reason` `'timeout'`) and 5xx (`'status 503'` …) →
+ * `ENGINE_UNREACHABLE` (retryable: the worker's fetch loop backs off); 401/403 →
+ * `ENGINE_UNAUTHORIZED`; 404 of a task → `TASK_GONE`; 400 naming a lock (another worker
+ * holds it, or it expired) → `LOCK_LOST`; other 3xx and 4xx → `ENGINE_REFUSED`; an answer
+ * of the wrong shape → `ENGINE_BAD_ANSWER`.
  */
 import { CamundaValueError, fromTypedVariables, isFileWithoutContent, parseDate, toTypedVariables, withFileContent } from '../common/camunda-values.js';
 import { ProcosError, isProcosError } from '../common/errors.js';
 import type { JsonValue, Variables } from '../common/json.js';
 import { WorkerErrors } from './errors.js';
+import { createHttpExchange, isHttpTimeout } from './http-exchange.js';
+import type { HttpAnswer, HttpExchange, HttpRequest } from './http-exchange.js';
 import type { FailureReport, FetchRequest, LockedTask, TaskTransport } from './transport.js';
 
 /** Credentials sent with every request. */
@@ -51,15 +59,12 @@ export interface RestTransportOptions {
   auth?: RestAuth;
   /** Longest time one request may take, ms; a long poll may take its `asyncResponseTimeout` on top. @default 30000 */
   requestTimeoutMs?: number;
-  /** The fetch implementation. @default globalThis.fetch */
-  fetch?: typeof fetch;
-}
-
-/** An answer's status, headers and body bytes. */
-interface Answer {
-  status: number;
-  contentType: string | null;
-  body: Uint8Array;
+  /**
+   * How requests are sent; pass a wrapper of `createHttpExchange()` to observe requests
+   * and answers. An exchange passed here is the caller's to close ({@link RestTransport.close}
+   * only closes the one it created). @default createHttpExchange()
+   */
+  exchange?: HttpExchange;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -70,11 +75,16 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The network-level reason of a failed fetch (`ECONNREFUSED`, …), from undici's `cause`. */
+/**
+ * The network-level reason of a failed request (`ECONNREFUSED`, `ECONNRESET`, …): the
+ * Node error's `code`; else the `code` or message of its `cause` (an exchange wrapping
+ * `fetch`, whose errors carry undici's cause); else its message.
+ */
 function networkReason(e: unknown): string {
+  if (typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string') return (e as { code: string }).code;
   const cause = e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (cause !== undefined && typeof cause.code === 'string') return cause.code;
-  if (cause !== undefined && typeof cause.message === 'string') return cause.message;
+  if (typeof cause === 'object' && cause !== null && typeof cause.code === 'string') return cause.code;
+  if (typeof cause === 'object' && cause !== null && typeof cause.message === 'string') return cause.message;
   return messageOf(e);
 }
 
@@ -93,7 +103,9 @@ export class RestTransport implements TaskTransport {
   private readonly baseUrl: string;
   private readonly authorization: string | undefined;
   private readonly requestTimeoutMs: number;
-  private readonly fetchFn: typeof fetch;
+  private readonly exchange: HttpExchange;
+  /** The exchange this transport created (closed by close()); undefined when one was passed in. */
+  private readonly ownExchange: (HttpExchange & { close(): void }) | undefined;
 
   constructor(options: RestTransportOptions) {
     const bad = (option: string, why: string): ProcosError => new ProcosError(WorkerErrors.OPTIONS_INVALID, `RestTransport ${option}: ${why}`, { option });
@@ -120,7 +132,21 @@ export class RestTransport implements TaskTransport {
     }
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     if (!Number.isFinite(this.requestTimeoutMs) || this.requestTimeoutMs <= 0) throw bad('requestTimeoutMs', `expected a number > 0, got ${String(options.requestTimeoutMs)}`);
-    this.fetchFn = options.fetch ?? globalThis.fetch;
+    if (options.exchange !== undefined) {
+      this.exchange = options.exchange;
+    } else {
+      this.ownExchange = createHttpExchange();
+      this.exchange = this.ownExchange;
+    }
+  }
+
+  /**
+   * Closes the idle keep-alive connections of the exchange this transport created (an
+   * exchange passed in the options is left to its owner). Call it once the worker has
+   * stopped; a later request opens a new connection.
+   */
+  close(): void {
+    this.ownExchange?.close();
   }
 
   // ------------------------------------------------------------------ HTTP
@@ -130,20 +156,23 @@ export class RestTransport implements TaskTransport {
    * ENGINE_UNREACHABLE when no answer came (refused, reset, timeout), or with the
    * caller's abort reason when `signal` aborted.
    */
-  private async send(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<Answer> {
+  private async send(method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
     const url = `${this.baseUrl}${path}`;
     const headers: Record<string, string> = { accept: method === 'GET' ? '*/*' : 'application/json' };
     if (this.authorization !== undefined) headers.authorization = this.authorization;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+    let text: string | undefined;
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      text = JSON.stringify(body);
+    }
+    const request: HttpRequest = { method, url, headers, timeoutMs };
+    if (text !== undefined) request.body = text;
+    if (signal !== undefined) request.signal = signal;
     try {
-      const res = await this.fetchFn(url, { method, headers, signal: combined, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      return { status: res.status, contentType: res.headers.get('content-type'), body: bytes };
+      return await this.exchange(request);
     } catch (e) {
       if (signal?.aborted === true) throw signal.reason;
-      if (timeout.aborted) {
+      if (isHttpTimeout(e)) {
         throw new ProcosError(WorkerErrors.ENGINE_UNREACHABLE, `${method} ${url}: no answer within ${timeoutMs} ms`, { url, reason: 'timeout' }, { cause: e });
       }
       const reason = networkReason(e);
@@ -152,7 +181,7 @@ export class RestTransport implements TaskTransport {
   }
 
   /** The JSON body of an answer. @throws ENGINE_BAD_ANSWER when it is not `application/json` or not JSON. */
-  private json(a: Answer, url: string): unknown {
+  private json(a: HttpAnswer, url: string): unknown {
     if (!isJsonType(a.contentType)) {
       throw new ProcosError(WorkerErrors.ENGINE_BAD_ANSWER, `${url}: expected a JSON answer (Content-Type application/json), got ${a.contentType ?? 'no Content-Type'} with status ${a.status}`, {
         url,
@@ -160,21 +189,21 @@ export class RestTransport implements TaskTransport {
       });
     }
     try {
-      return JSON.parse(Buffer.from(a.body).toString('utf8')) as unknown;
+      return JSON.parse(a.body.toString('utf8')) as unknown;
     } catch (e) {
       throw new ProcosError(WorkerErrors.ENGINE_BAD_ANSWER, `${url}: the answer is not valid JSON (${messageOf(e)})`, { url, status: a.status }, { cause: e });
     }
   }
 
   /** The coded error of a non-2xx answer (`taskId` when the request was about one task). */
-  private failure(a: Answer, method: string, path: string, taskId?: string): ProcosError {
+  private failure(a: HttpAnswer, method: string, path: string, taskId?: string): ProcosError {
     const url = `${this.baseUrl}${path}`;
     let engineType: string | null = null;
     let engineMessage: string | null = null;
     let procosCode: string | null = null;
     if (isJsonType(a.contentType)) {
       try {
-        const b = JSON.parse(Buffer.from(a.body).toString('utf8')) as unknown;
+        const b = JSON.parse(a.body.toString('utf8')) as unknown;
         if (isRecord(b)) {
           engineType = typeof b.type === 'string' ? b.type : null;
           engineMessage = typeof b.message === 'string' ? b.message : null;
@@ -228,7 +257,7 @@ export class RestTransport implements TaskTransport {
         ...(t.businessKey !== undefined ? { businessKey: t.businessKey } : {}),
       })),
     };
-    let a: Answer;
+    let a: HttpAnswer;
     try {
       a = await this.send('POST', path, body, (request.asyncResponseTimeout ?? 0) + this.requestTimeoutMs, signal);
     } catch (e) {

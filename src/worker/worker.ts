@@ -19,6 +19,7 @@
  * Source: Camunda 7 external task client (fetch-and-lock loop, extendLock, unlock);
  * design paper 003 §5.2.2 "Generic Worker".
  */
+import { setMaxListeners } from 'node:events';
 import { ProcosError } from '../common/errors.js';
 import { createLogger } from '../observability/index.js';
 import type { Logger } from '../observability/index.js';
@@ -158,6 +159,10 @@ export class TdeWorker {
     this.idleDelayMs = nonNegative('idleDelayMs', options.idleDelayMs ?? 250);
     this.random = options.random ?? Math.random;
     this.logger = (options.logger ?? createLogger({ name: 'procos-worker' })).child({ workerId: this.workerId });
+    // Every running execution listens to the stop signal (one listener each, removed when
+    // it ends), so with `parallel` > 10 Node's default limit of 10 would warn
+    // (MaxListenersExceededWarning) about listeners that are not a leak.
+    setMaxListeners(0, this.stopAbort.signal);
   }
 
   /** The lifecycle state. */

@@ -5,11 +5,15 @@
  * content included); failures until an incident; BPMN errors caught by a boundary
  * event; lock extension of a slow task; unlock on stop; long polling woken by task
  * creation; the engine going down (backoff) and coming back (recovery). Then the wire
- * format and error mapping of the transport on its own: Camunda request bodies, 404 /
- * 400 / 401 / 5xx / refused / timeout / non-JSON answers, aborts, and unreadable
- * variables.
+ * format and error mapping of the transport on its own, against the engine and against a
+ * scripted node:http server on 127.0.0.1 that records every request: Camunda request
+ * bodies and headers, 404 / 400 / 401 / 5xx / refused / timeout / non-JSON answers,
+ * aborts, unreadable variables, keep-alive connection reuse and abort listeners.
  */
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -20,8 +24,8 @@ import { isProcosError } from '../../src/common/errors.js';
 import type { ProcosError } from '../../src/common/errors.js';
 import type { JsonValue, Variables } from '../../src/common/json.js';
 import { Runtime } from '../../src/runtime/index.js';
-import { compileRoutes, RestTransport, TdeWorker, WorkerErrors } from '../../src/worker/index.js';
-import type { TdeWorkerOptions } from '../../src/worker/index.js';
+import { compileRoutes, createHttpExchange, RestTransport, TdeWorker, WorkerErrors } from '../../src/worker/index.js';
+import type { HttpExchange, RestTransportOptions, TdeWorkerOptions } from '../../src/worker/index.js';
 import { storeKinds } from '../helpers/stores.js';
 import type { OpenedStore } from '../helpers/stores.js';
 import { captureLogger, executionLines, fnAdapters, pause, waitFor } from './helpers.js';
@@ -160,9 +164,22 @@ async function engine(auth?: AuthOptions): Promise<Engine> {
   return e;
 }
 
+/** Every transport the tests make, closed (idle keep-alive connections) after the last test. */
+const transports: RestTransport[] = [];
+after(() => {
+  for (const t of transports) t.close();
+});
+
+/** A RestTransport, closed after the tests. */
+function rest(options: RestTransportOptions): RestTransport {
+  const t = new RestTransport(options);
+  transports.push(t);
+  return t;
+}
+
 function worker(e: Engine, options: Partial<TdeWorkerOptions> = {}): { worker: TdeWorker; lines: LogLine[] } {
   const { logger, lines } = captureLogger();
-  const w = new TdeWorker({ transport: new RestTransport({ baseUrl: e.url }), workerId: 'rest-w', routes: ROUTES, asyncResponseTimeout: 1000, logger, ...options });
+  const w = new TdeWorker({ transport: rest({ baseUrl: e.url }), workerId: 'rest-w', routes: ROUTES, asyncResponseTimeout: 1000, logger, ...options });
   return { worker: w, lines };
 }
 
@@ -319,12 +336,14 @@ describe('RestTransport with a TdeWorker against a ProcOS engine-rest server', (
 
   it('long polling: a waiting fetch is answered as soon as a task is created, without polling again', async () => {
     let fetches = 0;
-    const counting: typeof fetch = (input, init) => {
-      if (String(input).endsWith('/external-task/fetchAndLock')) fetches += 1;
-      return fetch(input, init);
+    const inner = createHttpExchange();
+    after(() => inner.close());
+    const counting: HttpExchange = (request) => {
+      if (request.url.endsWith('/external-task/fetchAndLock')) fetches += 1;
+      return inner(request);
     };
     const { logger } = captureLogger();
-    const w = new TdeWorker({ transport: new RestTransport({ baseUrl: e.url, fetch: counting }), workerId: 'lp', routes: ROUTES, asyncResponseTimeout: 30_000, logger });
+    const w = new TdeWorker({ transport: rest({ baseUrl: e.url, exchange: counting }), workerId: 'lp', routes: ROUTES, asyncResponseTimeout: 30_000, logger });
     w.start();
     try {
       await waitFor('the long poll to wait in the engine', () => e.runtime.notifier.waiting >= 1, 5000);
@@ -364,19 +383,84 @@ describe('RestTransport when the engine goes down and comes back', () => {
   });
 });
 
-/** A fake fetch answering from `answer`, recording each request. */
-function fakeFetch(answer: (url: string, init: RequestInit) => Response | Promise<Response>): { fetch: typeof fetch; requests: { url: string; init: RequestInit }[] } {
-  const requests: { url: string; init: RequestInit }[] = [];
-  return {
-    requests,
-    fetch: async (input, init) => {
-      requests.push({ url: String(input), init: init ?? {} });
-      return answer(String(input), init ?? {});
-    },
-  };
+/** A request as the scripted server received it. */
+interface SeenRequest {
+  method: string;
+  /** The request target: path and query. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** True once the client dropped the request before it was answered (abort, timeout). */
+  dropped: boolean;
 }
 
-const json = (body: unknown, status = 200, type = 'application/json'): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
+/** What the scripted server answers: a status with an optional Content-Type and body, or nothing ever. */
+type Script = { status: number; type?: string; body?: string } | 'never';
+
+/** A node:http server on 127.0.0.1 that records every request and answers as `answer` says. */
+interface ScriptedServer {
+  /** `http://127.0.0.1:<port>`. */
+  readonly base: string;
+  readonly requests: SeenRequest[];
+  /** TCP connections accepted so far. */
+  readonly connections: number;
+  answer: (r: SeenRequest) => Script | Promise<Script>;
+  close(): Promise<void>;
+}
+
+async function scriptedServer(): Promise<ScriptedServer> {
+  let connections = 0;
+  const requests: SeenRequest[] = [];
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const seen: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), dropped: false };
+      requests.push(seen);
+      res.on('close', () => {
+        if (!res.writableEnded) seen.dropped = true;
+      });
+      void Promise.resolve(s.answer(seen)).then((a) => {
+        if (a === 'never' || res.destroyed) return;
+        res.writeHead(a.status, a.type !== undefined ? { 'content-type': a.type } : {});
+        res.end(a.body);
+      });
+    });
+  });
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  const s: ScriptedServer = {
+    base: `http://127.0.0.1:${port}`,
+    requests,
+    get connections() {
+      return connections;
+    },
+    answer: () => ({ status: 204 }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return s;
+}
+
+const json = (body: unknown, status = 200, type = 'application/json'): Script => ({ status, type, body: JSON.stringify(body) });
+
+/** An answer function that holds each request until `n` have arrived, then answers them all 204. */
+function gate(n: number): () => Promise<Script> {
+  let arrived = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return async () => {
+    arrived += 1;
+    if (arrived === n) open();
+    await opened;
+    return { status: 204 };
+  };
+}
 
 function code(spec: { code: string }, check?: (e: ProcosError) => void): (e: unknown) => boolean {
   return (e) => {
@@ -389,13 +473,18 @@ function code(spec: { code: string }, check?: (e: ProcosError) => void): (e: unk
 
 describe('RestTransport on the wire', () => {
   let e: Engine;
+  let srv: ScriptedServer;
   before(async () => {
     e = await engine();
+    srv = await scriptedServer();
   });
-  after(() => e.close());
+  after(async () => {
+    await e.close();
+    await srv.close();
+  });
 
   it('maps engine answers to coded errors: 404 task gone, 400 lock lost, expired lock', async () => {
-    const t = new RestTransport({ baseUrl: `${e.url}/` });
+    const t = rest({ baseUrl: `${e.url}/` });
     await assert.rejects(t.complete('nope', 'a'), code(WorkerErrors.TASK_GONE, (err) => assert.equal(err.details.status, 404)));
     await assert.rejects(t.unlock('nope'), code(WorkerErrors.TASK_GONE));
     await e.runtime.startInstance({ key: 'quick_p' });
@@ -421,7 +510,7 @@ describe('RestTransport on the wire', () => {
   });
 
   it('long polls with asyncResponseTimeout and resolves with no tasks when aborted', async () => {
-    const t = new RestTransport({ baseUrl: e.url });
+    const t = rest({ baseUrl: e.url });
     const t0 = Date.now();
     assert.deepEqual(await t.fetchAndLock({ workerId: 'a', maxTasks: 1, asyncResponseTimeout: 300, topics: [{ topicName: 'nobody', lockDuration: 100 }] }), []);
     assert.ok(Date.now() - t0 >= 250, 'the engine held the request');
@@ -439,10 +528,10 @@ describe('RestTransport on the wire', () => {
     const secured = await engine({ users: { demo: await hashPassword('s3cret') }, tokens: ['tok-123'] });
     try {
       const req = { workerId: 'a', maxTasks: 1, topics: [{ topicName: 'nobody', lockDuration: 100 }] };
-      await assert.rejects(new RestTransport({ baseUrl: secured.url }).fetchAndLock(req), code(WorkerErrors.ENGINE_UNAUTHORIZED, (err) => assert.equal(err.details.status, 401)));
-      await assert.rejects(new RestTransport({ baseUrl: secured.url, auth: { basic: { username: 'demo', password: 'wrong' } } }).fetchAndLock(req), code(WorkerErrors.ENGINE_UNAUTHORIZED));
-      assert.deepEqual(await new RestTransport({ baseUrl: secured.url, auth: { basic: { username: 'demo', password: 's3cret' } } }).fetchAndLock(req), []);
-      assert.deepEqual(await new RestTransport({ baseUrl: secured.url, auth: { bearer: 'tok-123' } }).fetchAndLock(req), []);
+      await assert.rejects(rest({ baseUrl: secured.url }).fetchAndLock(req), code(WorkerErrors.ENGINE_UNAUTHORIZED, (err) => assert.equal(err.details.status, 401)));
+      await assert.rejects(rest({ baseUrl: secured.url, auth: { basic: { username: 'demo', password: 'wrong' } } }).fetchAndLock(req), code(WorkerErrors.ENGINE_UNAUTHORIZED));
+      assert.deepEqual(await rest({ baseUrl: secured.url, auth: { basic: { username: 'demo', password: 's3cret' } } }).fetchAndLock(req), []);
+      assert.deepEqual(await rest({ baseUrl: secured.url, auth: { bearer: 'tok-123' } }).fetchAndLock(req), []);
     } finally {
       await secured.close();
     }
@@ -451,24 +540,37 @@ describe('RestTransport on the wire', () => {
   it('connection refused, 5xx and timeouts are ENGINE_UNREACHABLE; a non-JSON answer is ENGINE_BAD_ANSWER; other 4xx ENGINE_REFUSED', async () => {
     const req = { workerId: 'a', maxTasks: 1, topics: [{ topicName: 't', lockDuration: 100 }] };
     const port = await freePort();
-    await assert.rejects(new RestTransport({ baseUrl: `http://127.0.0.1:${port}/engine-rest` }).fetchAndLock(req), code(WorkerErrors.ENGINE_UNREACHABLE, (err) => assert.equal(err.details.reason, 'ECONNREFUSED')));
-    const down = fakeFetch(() => json({ type: 'ProcessEngineException', message: 'database down' }, 503));
-    await assert.rejects(new RestTransport({ baseUrl: 'http://engine/engine-rest', fetch: down.fetch }).complete('t1', 'a'), code(WorkerErrors.ENGINE_UNREACHABLE, (err) => assert.match(err.message, /503 ProcessEngineException: database down/)));
-    const slow = fakeFetch((_url, init) => new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))));
-    await assert.rejects(new RestTransport({ baseUrl: 'http://engine/engine-rest', fetch: slow.fetch, requestTimeoutMs: 50 }).extendLock('t1', 'a', 10), code(WorkerErrors.ENGINE_UNREACHABLE, (err) => assert.equal(err.details.reason, 'timeout')));
-    const html = fakeFetch(() => new Response('<html>login</html>', { status: 200, headers: { 'content-type': 'text/html' } }));
-    await assert.rejects(new RestTransport({ baseUrl: 'http://engine/engine-rest', fetch: html.fetch }).fetchAndLock(req), code(WorkerErrors.ENGINE_BAD_ANSWER));
-    const notList = fakeFetch(() => json({ tasks: [] }));
-    await assert.rejects(new RestTransport({ baseUrl: 'http://engine/engine-rest', fetch: notList.fetch }).fetchAndLock(req), code(WorkerErrors.ENGINE_BAD_ANSWER));
-    const wrongPath = await new RestTransport({ baseUrl: `${e.url.replace('/engine-rest', '/nope')}` }).fetchAndLock(req).catch((x: unknown) => x);
+    await assert.rejects(rest({ baseUrl: `http://127.0.0.1:${port}/engine-rest` }).fetchAndLock(req), code(WorkerErrors.ENGINE_UNREACHABLE, (err) => assert.equal(err.details.reason, 'ECONNREFUSED')));
+    const base = `${srv.base}/engine-rest`;
+    srv.answer = () => json({ type: 'ProcessEngineException', message: 'database down' }, 503);
+    await assert.rejects(
+      rest({ baseUrl: base }).complete('t1', 'a'),
+      code(WorkerErrors.ENGINE_UNREACHABLE, (err) => {
+        assert.match(err.message, /503 ProcessEngineException: database down/);
+        assert.equal(err.details.reason, 'status 503');
+      }),
+    );
+    srv.answer = () => 'never';
+    const t0 = Date.now();
+    await assert.rejects(rest({ baseUrl: base, requestTimeoutMs: 50 }).extendLock('t1', 'a', 10), code(WorkerErrors.ENGINE_UNREACHABLE, (err) => assert.equal(err.details.reason, 'timeout')));
+    assert.ok(Date.now() - t0 < 2000, `timed out after ${Date.now() - t0} ms`);
+    const hung = srv.requests.at(-1)!;
+    assert.equal(hung.url, '/engine-rest/external-task/t1/extendLock');
+    await waitFor('the server to see the timed-out request dropped', () => hung.dropped, 5000);
+    srv.answer = () => ({ status: 200, type: 'text/html', body: '<html>login</html>' });
+    await assert.rejects(rest({ baseUrl: base }).fetchAndLock(req), code(WorkerErrors.ENGINE_BAD_ANSWER));
+    srv.answer = () => json({ tasks: [] });
+    await assert.rejects(rest({ baseUrl: base }).fetchAndLock(req), code(WorkerErrors.ENGINE_BAD_ANSWER));
+    const wrongPath = await rest({ baseUrl: `${e.url.replace('/engine-rest', '/nope')}` }).fetchAndLock(req).catch((x: unknown) => x);
     assert.ok(isProcosError(wrongPath, WorkerErrors.ENGINE_REFUSED), String(wrongPath));
-    const badRequest = fakeFetch(() => json({ type: 'InvalidRequestException', message: 'Cannot complete: variable x has an unknown type' }, 400));
-    await assert.rejects(new RestTransport({ baseUrl: 'http://engine/engine-rest', fetch: badRequest.fetch }).complete('t1', 'a'), code(WorkerErrors.ENGINE_REFUSED));
+    srv.answer = () => json({ type: 'InvalidRequestException', message: 'Cannot complete: variable x has an unknown type' }, 400);
+    await assert.rejects(rest({ baseUrl: base }).complete('t1', 'a'), code(WorkerErrors.ENGINE_REFUSED, (err) => assert.equal(err.details.status, 400)));
   });
 
   it('sends Camunda request bodies: typed variables, unlock without a body and Content-Type, credentials', async () => {
-    const wire = fakeFetch(() => new Response(null, { status: 204 }));
-    const t = new RestTransport({ baseUrl: 'http://engine:8080/engine-rest/', fetch: wire.fetch, auth: { bearer: 'tok' } });
+    srv.answer = () => ({ status: 204 });
+    const first = srv.requests.length;
+    const t = rest({ baseUrl: `${srv.base}/engine-rest/`, auth: { bearer: 'tok' } });
     await t.complete('t 1', 'w', {
       s: 'text',
       i: 7,
@@ -481,13 +583,17 @@ describe('RestTransport on the wire', () => {
       f: { $type: 'File', filename: 'r.txt', mimeType: 'text/plain', encoding: 'utf-8', base64: b64('hi') },
       bytes: { $type: 'Bytes', base64: 'AQID' },
     });
-    const c = wire.requests[0]!;
-    assert.equal(c.url, 'http://engine:8080/engine-rest/external-task/t%201/complete');
-    assert.equal(c.init.method, 'POST');
-    const headers = c.init.headers as Record<string, string>;
-    assert.equal(headers['content-type'], 'application/json');
-    assert.equal(headers.authorization, 'Bearer tok');
-    assert.deepEqual(JSON.parse(String(c.init.body)), {
+    const wire = srv.requests.slice(first);
+    const c = wire[0]!;
+    assert.equal(c.url, '/engine-rest/external-task/t%201/complete');
+    assert.equal(c.headers.host, srv.base.slice('http://'.length));
+    assert.equal(c.method, 'POST');
+    assert.equal(c.headers['content-type'], 'application/json');
+    assert.equal(c.headers.accept, 'application/json');
+    assert.equal(c.headers.authorization, 'Bearer tok');
+    assert.equal(c.headers['content-length'], String(Buffer.byteLength(c.body)), 'an explicit Content-Length, not chunked');
+    assert.equal(c.headers['transfer-encoding'], undefined);
+    assert.deepEqual(JSON.parse(c.body), {
       workerId: 'w',
       variables: {
         s: { type: 'String', value: 'text', valueInfo: {} },
@@ -503,19 +609,22 @@ describe('RestTransport on the wire', () => {
       },
     });
     await t.unlock('t1');
-    const u = wire.requests[1]!;
-    assert.equal(u.url, 'http://engine:8080/engine-rest/external-task/t1/unlock');
-    assert.equal(u.init.body, undefined);
-    assert.equal((u.init.headers as Record<string, string>)['content-type'], undefined);
+    const u = srv.requests.slice(first)[1]!;
+    assert.equal(u.url, '/engine-rest/external-task/t1/unlock');
+    assert.equal(u.method, 'POST');
+    assert.equal(u.body, '');
+    assert.equal(u.headers['content-length'], '0');
+    assert.equal(u.headers['content-type'], undefined);
     await t.handleBpmnError('t1', 'w', 'E1', 'why', { x: 1 });
-    assert.deepEqual(JSON.parse(String(wire.requests[2]!.init.body)), { workerId: 'w', errorCode: 'E1', errorMessage: 'why', variables: { x: { type: 'Integer', value: 1, valueInfo: {} } } });
+    assert.deepEqual(JSON.parse(srv.requests.slice(first)[2]!.body), { workerId: 'w', errorCode: 'E1', errorMessage: 'why', variables: { x: { type: 'Integer', value: 1, valueInfo: {} } } });
     await t.handleFailure('t1', 'w', { errorMessage: 'm', errorDetails: 'd', retries: 2, retryTimeout: 500 });
-    assert.deepEqual(JSON.parse(String(wire.requests[3]!.init.body)), { workerId: 'w', errorMessage: 'm', errorDetails: 'd', retries: 2, retryTimeout: 500 });
+    assert.deepEqual(JSON.parse(srv.requests.slice(first)[3]!.body), { workerId: 'w', errorMessage: 'm', errorDetails: 'd', retries: 2, retryTimeout: 500 });
     await t.extendLock('t1', 'w', 900);
-    assert.deepEqual(JSON.parse(String(wire.requests[4]!.init.body)), { workerId: 'w', newDuration: 900 });
-    const basic = fakeFetch(() => new Response(null, { status: 204 }));
-    await new RestTransport({ baseUrl: 'http://engine/engine-rest', fetch: basic.fetch, auth: { basic: { username: 'demo', password: 'pa ss' } } }).unlock('t1');
-    assert.equal((basic.requests[0]!.init.headers as Record<string, string>).authorization, `Basic ${b64('demo:pa ss')}`);
+    const x = srv.requests.slice(first)[4]!;
+    assert.equal(x.url, '/engine-rest/external-task/t1/extendLock');
+    assert.deepEqual(JSON.parse(x.body), { workerId: 'w', newDuration: 900 });
+    await rest({ baseUrl: `${srv.base}/engine-rest`, auth: { basic: { username: 'demo', password: 'pa ss' } } }).unlock('t1');
+    assert.equal(srv.requests.at(-1)!.headers.authorization, `Basic ${b64('demo:pa ss')}`);
   });
 
   it('reads Camunda answers: lower-case types, a charset, Object and File values; a task with an unreadable variable is failed with 0 retries and not handed out', async () => {
@@ -536,7 +645,7 @@ describe('RestTransport on the wire', () => {
       errorMessage: null,
       variables,
     });
-    const wire = fakeFetch((url) => {
+    srv.answer = ({ url }) => {
       if (url.endsWith('/fetchAndLock')) {
         return json(
           [
@@ -553,10 +662,12 @@ describe('RestTransport on the wire', () => {
           'application/json; charset=utf-8',
         );
       }
-      if (url.endsWith('/execution/pi-1/localVariables/f/data')) return new Response('file body', { status: 200, headers: { 'content-type': 'text/plain' } });
-      return new Response(null, { status: 204 });
-    });
-    const tasks = await new RestTransport({ baseUrl: 'http://engine/engine-rest', fetch: wire.fetch }).fetchAndLock({ workerId: 'w', maxTasks: 2, topics: [{ topicName: 't', lockDuration: 100 }] });
+      if (url.endsWith('/execution/pi-1/localVariables/f/data')) return { status: 200, type: 'text/plain', body: 'file body' };
+      return { status: 204 };
+    };
+    const first = srv.requests.length;
+    const tasks = await rest({ baseUrl: `${srv.base}/engine-rest` }).fetchAndLock({ workerId: 'w', maxTasks: 2, topics: [{ topicName: 't', lockDuration: 100 }] });
+    const wire = srv.requests.slice(first);
     assert.deepEqual(tasks.map((t) => t.id), ['good']);
     assert.deepEqual(tasks[0]!.variables, {
       s: 'x',
@@ -566,13 +677,79 @@ describe('RestTransport on the wire', () => {
       f: { $type: 'File', filename: 'a.txt', mimeType: 'text/plain', encoding: null, base64: b64('file body') },
     });
     assert.equal(tasks[0]!.lockExpirationTime, Date.UTC(2026, 0, 1, 0, 0, 10));
-    const failure = wire.requests.find((r) => r.url.endsWith('/external-task/bad/failure'))!;
-    const body = JSON.parse(String(failure.init.body)) as Record<string, unknown>;
+    const download = wire.find((r) => r.url.endsWith('/localVariables/f/data'))!;
+    assert.equal(download.method, 'GET');
+    assert.equal(download.url, '/engine-rest/execution/pi-1/localVariables/f/data');
+    assert.equal(download.headers.accept, '*/*');
+    assert.equal(download.headers['content-type'], undefined);
+    const failure = wire.find((r) => r.url.endsWith('/external-task/bad/failure'))!;
+    assert.equal(failure.method, 'POST');
+    const body = JSON.parse(failure.body) as Record<string, unknown>;
     assert.equal(body.retries, 0);
     assert.equal(body.workerId, 'w');
     assert.match(String(body.errorMessage), /PROCOS_WORKER_BAD_VARIABLE: variable 'x'.*Xml/);
-    const fetchBody = JSON.parse(String(wire.requests[0]!.init.body)) as Record<string, unknown>;
+    assert.equal(wire[0]!.url, '/engine-rest/external-task/fetchAndLock');
+    assert.equal(wire[0]!.method, 'POST');
+    const fetchBody = JSON.parse(wire[0]!.body) as Record<string, unknown>;
     assert.deepEqual(fetchBody, { workerId: 'w', maxTasks: 2, topics: [{ topicName: 't', lockDuration: 100 }] });
+  });
+
+  it('reuses keep-alive connections: 50 sequential requests over one, concurrent ones over as many as are busy at once', { timeout: 20_000 }, async () => {
+    const t = rest({ baseUrl: `${srv.base}/engine-rest` });
+    srv.answer = () => ({ status: 204 });
+    const before = srv.connections;
+    for (let i = 0; i < 50; i++) await t.complete(`seq-${i}`, 'w');
+    assert.equal(srv.connections - before, 1, '50 sequential completes over one connection');
+    // The server holds each request until all 10 have arrived: 10 connections busy at once.
+    srv.answer = gate(10);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => t.complete(`par-${i}`, 'w')));
+    assert.equal(srv.connections - before, 10, 'the idle connection reused, 9 more opened');
+    srv.answer = gate(10);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => t.extendLock(`par-${i}`, 'w', 1000)));
+    assert.equal(srv.connections - before, 10, 'the second burst reuses the 10 idle connections');
+    srv.answer = () => ({ status: 204 });
+    for (let i = 0; i < 20; i++) await t.unlock(`seq-${i}`);
+    assert.equal(srv.connections - before, 10, 'no new connection afterwards');
+  });
+
+  it('leaves no abort listener on the caller signal once a request settles; an aborted long poll resolves with no tasks and drops its request', { timeout: 20_000 }, async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const req = { workerId: 'a', maxTasks: 1, asyncResponseTimeout: 20_000, topics: [{ topicName: 't', lockDuration: 100 }] };
+      const t = rest({ baseUrl: `${srv.base}/engine-rest` });
+      // One long-lived signal, never aborted, used for many fetches in turn.
+      const longLived = new AbortController();
+      srv.answer = () => json([]);
+      for (let i = 0; i < 20; i++) {
+        assert.deepEqual(await t.fetchAndLock(req, longLived.signal), []);
+        assert.equal(getEventListeners(longLived.signal, 'abort').length, 0, `after answered fetch ${i}`);
+      }
+      srv.answer = () => 'never';
+      const timing = rest({ baseUrl: `${srv.base}/engine-rest`, requestTimeoutMs: 20 });
+      for (let i = 0; i < 12; i++) {
+        await assert.rejects(timing.fetchAndLock({ ...req, asyncResponseTimeout: 0 }, longLived.signal), code(WorkerErrors.ENGINE_UNREACHABLE, (err) => assert.equal(err.details.reason, 'timeout')));
+        assert.equal(getEventListeners(longLived.signal, 'abort').length, 0, `after timed-out fetch ${i}`);
+      }
+      // Long polls aborted by the caller while the server holds them.
+      const first = srv.requests.length;
+      for (let i = 0; i < 20; i++) {
+        const abort = new AbortController();
+        const waiting = t.fetchAndLock(req, abort.signal);
+        await waitFor('the server to hold the long poll', () => srv.requests.length === first + i + 1, 5000);
+        assert.equal(getEventListeners(abort.signal, 'abort').length, 1, 'one listener while the request runs');
+        abort.abort();
+        assert.deepEqual(await waiting, []);
+        assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
+      }
+      await waitFor('the server to see every aborted long poll dropped', () => srv.requests.slice(first).every((r) => r.dropped), 5000);
+      assert.equal(getEventListeners(longLived.signal, 'abort').length, 0);
+      await pause(20); // warnings are emitted on a later tick
+      assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('refuses bad options', () => {

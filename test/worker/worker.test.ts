@@ -240,6 +240,53 @@ describe('TdeWorker', () => {
     }
   });
 
+  test('a timeout aborts the adapter with a PROCOS_WORKER_TIMEOUT error and reports it as a retryable failure', async () => {
+    let reason: unknown;
+    const original = behaviours.hang!;
+    behaviours.hang = async (input) => {
+      const result = await original(input);
+      reason = input.signal.reason;
+      return result;
+    };
+    const { transport, worker, lines } = setup({ h: { adapter: 'fn', config: { mode: 'hang' }, timeout: 40, retries: 3 } });
+    transport.add({ topicName: 'h' });
+    worker.start();
+    try {
+      await waitFor('failure', () => transport.failures.length === 1);
+      const f = transport.failures[0]!;
+      assert.equal(f.errorMessage, 'task timed out after 40 ms (timeout of topic "h")');
+      assert.equal(f.errorDetails, 'aborted: task timed out after 40 ms (timeout of topic "h")', "the adapter's signal carried the timeout error");
+      assert.equal(f.retries, 2);
+      assert.ok(isProcosError(reason, WorkerErrors.TIMEOUT), String(reason));
+      assert.deepEqual(reason.details, { topic: 'h', timeoutMs: 40 });
+      assert.equal((executionLines(lines)[0]!.error as { code: string }).code, WorkerErrors.TIMEOUT.code);
+    } finally {
+      behaviours.hang = original;
+      await worker.stop();
+    }
+  });
+
+  test('runs more than 10 tasks at once without a MaxListenersExceededWarning on its stop signal', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w);
+    };
+    process.on('warning', onWarning);
+    const { transport, worker } = setup({ h: { adapter: 'fn', config: { mode: 'hang' } } }, { parallel: 16 });
+    try {
+      const ids = Array.from({ length: 16 }, () => transport.add({ topicName: 'h' }));
+      worker.start();
+      await waitFor('16 running', () => worker.stats().running === 16);
+      await worker.stop({ graceMs: 0 });
+      assert.deepEqual([...transport.unlocks].sort(), [...ids].sort(), 'all 16 aborted and unlocked');
+      await pause(20); // warnings are emitted on a later tick
+      assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+    } finally {
+      process.off('warning', onWarning);
+      await worker.stop();
+    }
+  });
+
   test('stop() lets running tasks finish within the grace period, then aborts and unlocks the rest', async () => {
     const { transport, worker, lines } = setup({ h: { adapter: 'fn', config: { mode: 'hang' } }, s: { adapter: 'fn', config: { mode: 'slow' } } }, { parallel: 4 });
     const hanging = transport.add({ topicName: 'h' });

@@ -132,6 +132,8 @@ Examples:
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
+      // The worker has stopped: close the keep-alive connections it left idle.
+      transport.close();
       const s = worker.stats();
       print(ctx.io, `procos worker stopped: ${s.completed} completed, ${s.failed} failed, ${s.bpmnErrors} BPMN errors, ${s.unlocked} unlocked`);
     });
