@@ -156,6 +156,8 @@ export interface DeployRequest {
 export interface StartRequest {
   definitionId?: string;
   key?: string;
+  /** The process definition record itself, when the caller has just read it (saves reading it again); wins over `definitionId` and `key`. */
+  definition?: ProcessDefinitionRecord;
   businessKey?: string | null;
   variables?: Variables;
   /** Start at this message/signal/timer start event instead of the none start event. */
@@ -374,6 +376,7 @@ export class Runtime {
   }
 
   private async definition(request: StartRequest): Promise<ProcessDefinitionRecord> {
+    if (request.definition !== undefined) return request.definition;
     if (request.definitionId !== undefined) {
       const d = await this.store.getProcessDefinition(request.definitionId);
       if (d === null) throw new ProcosError(RuntimeErrors.DEFINITION_NOT_FOUND, `process definition ${request.definitionId} does not exist`, { id: request.definitionId });

@@ -99,7 +99,7 @@ async function start(scope: FastifyInstance, ctx: RouteContext, req: FastifyRequ
   const withVariables = body.boolean('withVariablesInReturn') === true;
   const businessKey = body.string('businessKey');
   const variables = fromTypedVariables(body.raw('variables'), 'variables');
-  const started = await ctx.runtime.startInstance({ definitionId: d.id, ...(businessKey !== undefined ? { businessKey } : {}), ...(variables !== undefined ? { variables } : {}) });
+  const started = await ctx.runtime.startInstance({ definition: d, ...(businessKey !== undefined ? { businessKey } : {}), ...(variables !== undefined ? { variables } : {}) });
   const dto = processInstanceDto({ ...started, status: started.status }, d.tenantId, baseUrl(scope, req));
   return withVariables ? { ...dto, variables: toTypedVariables(started.variables) as unknown as JsonValue } : dto;
 }
