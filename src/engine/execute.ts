@@ -6,6 +6,7 @@
  * it, applies it, and runs the instance to its next wait states.
  */
 import { ProcosError } from '../common/errors.js';
+import { cloneJson } from '../common/json.js';
 import type { CallActivityNode, ProcessModel, ScriptTaskNode } from '../model/types.js';
 import { EngineErrors } from './errors.js';
 import { Run } from './run.js';
@@ -202,7 +203,7 @@ export function execute(model: ProcessModel, state: InstanceState | null, comman
     if (state.status !== 'active') {
       throw new ProcosError(EngineErrors.INSTANCE_ENDED, `process instance ${state.id} has ended (${state.status})`, { processInstanceId: state.id, status: state.status });
     }
-    s = structuredClone(state);
+    s = cloneJson(state);
   }
   const run = new Run(model, s, ctx);
   (handlers[command.type] as Handler<Command>)(run, command);

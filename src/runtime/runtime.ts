@@ -503,17 +503,16 @@ export class Runtime {
   /** The external task, or a 404-coded error. */
   async getExternalTask(id: string): Promise<ExternalTaskRecord> {
     const t = await this.store.getExternalTask(id);
-    if (t === null) throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_NOT_FOUND, `external task ${id} does not exist (unknown, or already completed)`, { externalTaskId: id });
+    if (t === null) throw this.externalTaskNotFound(id);
     return t;
   }
 
+  private externalTaskNotFound(id: string): ProcosError {
+    return new ProcosError(RuntimeErrors.EXTERNAL_TASK_NOT_FOUND, `external task ${id} does not exist (unknown, or already completed)`, { externalTaskId: id });
+  }
+
   private async lockedBy(id: string, workerId: string, action: string): Promise<ExternalTaskRecord> {
-    const t = await this.getExternalTask(id);
-    if (t.workerId !== workerId) {
-      const holder = t.workerId === null ? 'it is not locked by any worker' : `it is locked by worker "${t.workerId}"`;
-      throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_LOCKED, `external task ${id} cannot be ${action} by worker "${workerId}": ${holder}`, { externalTaskId: id, workerId, lockedBy: t.workerId });
-    }
-    return t;
+    return checkLockHolder(await this.getExternalTask(id), workerId, action);
   }
 
   /**
@@ -546,12 +545,20 @@ export class Runtime {
   }
 
   private async guardedTaskCommand(id: string, workerId: string, action: string, command: (t: ExternalTaskRecord) => Command): Promise<void> {
-    const first = await this.lockedBy(id, workerId, action);
+    this.open();
     try {
-      // The lock holder was checked above; the guarded delete re-checks it in the commit.
-      await this.onInstance(first.processInstanceId, (_rec, b) => {
-        b.externalTaskDeletes.push({ id, expectedWorkerId: workerId });
-        return { command: command(first) };
+      // Each attempt reads the task and its instance together and checks the lock holder;
+      // the guarded delete re-checks the holder in the commit.
+      await this.step(async () => {
+        const read = await this.store.getExternalTaskWithInstance(id);
+        if (read === null) throw this.externalTaskNotFound(id);
+        const task = checkLockHolder(read.task, workerId, action);
+        if (read.instance === null) {
+          throw new ProcosError(RuntimeErrors.INSTANCE_NOT_FOUND, `process instance ${task.processInstanceId} does not exist`, { processInstanceId: task.processInstanceId });
+        }
+        const guards = newBatch();
+        guards.externalTaskDeletes.push({ id, expectedWorkerId: workerId });
+        return { work: { kind: 'command', instanceId: task.processInstanceId, command: command(task), record: read.instance }, guards };
       });
     } catch (e) {
       // Lost a race with another completion or a re-lock: answer as if checked first.
@@ -1055,4 +1062,13 @@ export class Runtime {
     this.jobTimer = undefined;
     this.notifier.close();
   }
+}
+
+/** The task when `workerId` holds its lock. @throws PROCOS_RUNTIME_EXTERNAL_TASK_LOCKED naming the holder. */
+function checkLockHolder(t: ExternalTaskRecord, workerId: string, action: string): ExternalTaskRecord {
+  if (t.workerId !== workerId) {
+    const holder = t.workerId === null ? 'it is not locked by any worker' : `it is locked by worker "${t.workerId}"`;
+    throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_LOCKED, `external task ${t.id} cannot be ${action} by worker "${workerId}": ${holder}`, { externalTaskId: t.id, workerId, lockedBy: t.workerId });
+  }
+  return t;
 }

@@ -619,6 +619,12 @@ export interface Store {
    */
   fetchAndLock(request: FetchAndLockRequest): Promise<ExternalTaskRecord[]>;
   getExternalTask(id: string): Promise<ExternalTaskRecord | null>;
+  /**
+   * An external task and its process instance (with state), read together (what the
+   * runtime needs to complete or fail a task); null when the task does not exist,
+   * `instance` null when its instance does not.
+   */
+  getExternalTaskWithInstance(id: string): Promise<{ task: ExternalTaskRecord; instance: InstanceRecord | null } | null>;
   listExternalTasks(filter?: ExternalTaskFilter, page?: Page): Promise<ExternalTaskRecord[]>;
   countExternalTasks(filter?: ExternalTaskFilter): Promise<number>;
   /**

@@ -223,6 +223,21 @@ export class SqlStore implements Store {
     return this.one(t.EXTERNAL_TASKS, [q.eq('id', id)], toExternalTask);
   }
 
+  async getExternalTaskWithInstance(id: string): Promise<{ task: ExternalTaskRecord; instance: InstanceRecord | null } | null> {
+    const d = this.driver.dialect;
+    // One read program, two statements: one call into the driver instead of two.
+    function* program(): TxProgram<{ task: ExternalTaskRecord; instance: InstanceRecord | null } | null> {
+      const tr = yield q.listStmt(d, t.EXTERNAL_TASKS, [q.eq('id', id)], { offset: 0, limit: 1 });
+      const taskRow = tr.rows[0];
+      if (taskRow === undefined) return null;
+      const task = toExternalTask(taskRow);
+      const ir = yield q.listStmt(d, t.INSTANCES, [q.eq('id', task.processInstanceId)], { offset: 0, limit: 1 });
+      const instanceRow = ir.rows[0];
+      return { task, instance: instanceRow === undefined ? null : toInstance(instanceRow) };
+    }
+    return this.driver.run(program(), 'read');
+  }
+
   async listExternalTasks(filter: ExternalTaskFilter = {}, page?: Page): Promise<ExternalTaskRecord[]> {
     return this.list(t.EXTERNAL_TASKS, q.externalTaskConds, toExternalTask, filter, page);
   }
