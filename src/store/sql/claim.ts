@@ -8,7 +8,9 @@
  * SQLite: `UPDATE … WHERE id IN (SELECT id … LIMIT n) RETURNING …`, run in a
  * `BEGIN IMMEDIATE` transaction (one writer at a time).
  *
- * RETURNING order is unspecified on both, so rows are sorted again by the caller.
+ * RETURNING order is unspecified on both, so rows are sorted again by the caller. The
+ * limit n is bound on PostgreSQL and an integer literal on SQLite (see `Dialect.limits`;
+ * `checkFetch` / `checkAcquire` validate it first).
  */
 import type { JsonValue } from '../../common/json.js';
 import type { ExternalTaskRecord, JobRecord } from '../records.js';
@@ -83,10 +85,10 @@ export function fetchAndLockStmt(d: Dialect, r: FetchAndLockRequest): Stmt {
   if (d.name === 'postgres') {
     return {
       sql:
-        `WITH c AS (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order} LIMIT ${Math.trunc(r.maxTasks)} FOR UPDATE SKIP LOCKED) ` +
+        `WITH c AS (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order} LIMIT ? FOR UPDATE SKIP LOCKED) ` +
         `UPDATE external_task t SET worker_id = ?, lock_expiration_time = ${lockCase('t.topic')} ` +
         `FROM c WHERE t.id = c.id RETURNING ${columns(EXTERNAL_TASK_COLS, 't')}`,
-      params: [...filterParams, r.workerId, ...lockParams],
+      params: [...filterParams, r.maxTasks, r.workerId, ...lockParams],
     };
   }
   return {
@@ -153,9 +155,9 @@ export function acquireJobsStmt(d: Dialect, r: AcquireJobsRequest): Stmt {
   if (d.name === 'postgres') {
     return {
       sql:
-        `WITH c AS (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id LIMIT ${Math.trunc(r.maxJobs)} FOR UPDATE SKIP LOCKED) ` +
+        `WITH c AS (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id LIMIT ? FOR UPDATE SKIP LOCKED) ` +
         `UPDATE job t SET ${set} FROM c WHERE t.id = c.id RETURNING ${columns(JOB_COLS, 't')}`,
-      params: [...filterParams, ...setParams],
+      params: [...filterParams, r.maxJobs, ...setParams],
     };
   }
   return {

@@ -27,9 +27,14 @@ export interface Dialect {
   /** One statement text may hold several parameterless statements (one round trip for DDL). */
   readonly multiStatement: boolean;
   /**
-   * The `LIMIT` text for "no limit" (SQLite needs a LIMIT before OFFSET: `-1`; PostgreSQL
-   * `ALL`).
+   * How LIMIT/OFFSET values reach the database. `literal` (SQLite): written into the
+   * statement text as integers — SQLite 3.47+ reads a bound LIMIT while planning and then
+   * recompiles the statement every time that parameter is bound. `bound` (PostgreSQL): `?`
+   * parameters — every distinct text becomes a named prepared statement on each pooled
+   * connection, so paging must not create a new text per page.
    */
+  readonly limits: 'literal' | 'bound';
+  /** The literal `LIMIT` for "no limit" (SQLite needs a LIMIT before OFFSET: `-1`); for bound limits, null is bound. */
   readonly noLimit: string;
   /** Counts tables named `procos_schema` in the current schema; one row with column `n`. */
   readonly schemaTableExistsSql: string;
@@ -69,6 +74,7 @@ export const SQLITE: Dialect = {
   tableSuffix: ' STRICT',
   compactTableSuffix: ' STRICT, WITHOUT ROWID',
   multiStatement: false,
+  limits: 'literal',
   noLimit: '-1',
   schemaTableExistsSql: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'procos_schema'",
   migrationLockSql: null,
@@ -96,6 +102,7 @@ export const POSTGRES: Dialect = {
   tableSuffix: '',
   compactTableSuffix: '',
   multiStatement: true,
+  limits: 'bound',
   noLimit: 'ALL',
   schemaTableExistsSql:
     "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'procos_schema'",

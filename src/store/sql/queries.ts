@@ -63,23 +63,23 @@ export interface TableQuery {
   readonly orderBy: string;
 }
 
-/**
- * `SELECT … WHERE … ORDER BY … LIMIT n OFFSET m`. The page is written as integer literals
- * (checked by `compilePage`), never bound: SQLite (3.47 and later) reads a bound LIMIT
- * while planning and then recompiles the statement every time that parameter is bound.
- */
+/** `SELECT … WHERE … ORDER BY … LIMIT … OFFSET …` (see {@link limitClause}). */
 export function listStmt(d: Dialect, q: TableQuery, conds: readonly (Cond | undefined)[], page: CompiledPage): Stmt {
   const w = where(conds);
-  return {
-    sql: `SELECT ${q.columns} FROM ${q.table}${w.sql} ORDER BY ${q.orderBy}${limitClause(d, page)}`,
-    params: w.params,
-  };
+  const l = limitClause(d, page);
+  return { sql: `SELECT ${q.columns} FROM ${q.table}${w.sql} ORDER BY ${q.orderBy}${l.sql}`, params: [...w.params, ...l.params] };
 }
 
-/** ` LIMIT n[ OFFSET m]` as integer literals; the values must be safe integers ≥ 0 (see `compilePage`). */
-export function limitClause(d: Dialect, page: CompiledPage): string {
+/**
+ * The LIMIT/OFFSET of a page as the dialect wants them ({@link Dialect.limits}): integer
+ * literals (` LIMIT n OFFSET m`, the values checked by `compilePage`, nothing when there
+ * is no limit and no offset) or bound parameters (` LIMIT ? OFFSET ?`, null = no limit).
+ */
+export function limitClause(d: Dialect, page: CompiledPage): Cond {
+  if (d.limits === 'bound') return { sql: ' LIMIT ? OFFSET ?', params: [page.limit, page.offset] };
   const limit = page.limit === null ? d.noLimit : String(Math.trunc(page.limit));
-  return page.offset > 0 ? ` LIMIT ${limit} OFFSET ${Math.trunc(page.offset)}` : page.limit === null ? '' : ` LIMIT ${limit}`;
+  const sql = page.offset > 0 ? ` LIMIT ${limit} OFFSET ${Math.trunc(page.offset)}` : page.limit === null ? '' : ` LIMIT ${limit}`;
+  return { sql, params: [] };
 }
 
 /** `SELECT COUNT(*) AS n FROM … WHERE …`. */
