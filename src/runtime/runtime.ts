@@ -156,7 +156,12 @@ export interface DeployRequest {
 export interface StartRequest {
   definitionId?: string;
   key?: string;
-  /** The process definition record itself, when the caller has just read it (saves reading it again); wins over `definitionId` and `key`. */
+  /**
+   * The process definition record itself, when the caller has just read it (saves reading
+   * it again); wins over `definitionId` and `key`. It is not read again: when it was
+   * deleted in between, the start fails with the store's error (PROCOS_STORE_REFERENCE_MISSING)
+   * instead of PROCOS_RUNTIME_DEFINITION_NOT_FOUND.
+   */
   definition?: ProcessDefinitionRecord;
   businessKey?: string | null;
   variables?: Variables;
@@ -511,7 +516,12 @@ export class Runtime {
     return new ProcosError(RuntimeErrors.EXTERNAL_TASK_NOT_FOUND, `external task ${id} does not exist (unknown, or already completed)`, { externalTaskId: id });
   }
 
-  private async lockedBy(id: string, workerId: string, action: string): Promise<ExternalTaskRecord> {
+  /**
+   * The external task, when `workerId` holds its lock (lock expiry is not checked, as in
+   * Camunda). `action` words the error ("completed", "failed", …).
+   * @throws PROCOS_RUNTIME_EXTERNAL_TASK_NOT_FOUND, PROCOS_RUNTIME_EXTERNAL_TASK_LOCKED (naming the holder).
+   */
+  async lockedBy(id: string, workerId: string, action: string): Promise<ExternalTaskRecord> {
     return checkLockHolder(await this.getExternalTask(id), workerId, action);
   }
 
@@ -936,7 +946,7 @@ export class Runtime {
       });
     }
     for (const st of starts) {
-      const pi = await this.startInstance({ definitionId: st.def.id, startEventId: st.startEventId, ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}), ...(variables !== undefined ? { variables } : {}) });
+      const pi = await this.startInstance({ definition: st.def, startEventId: st.startEventId, ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}), ...(variables !== undefined ? { variables } : {}) });
       results.push({
         resultType: 'ProcessDefinition',
         processInstanceId: pi.id,

@@ -169,35 +169,52 @@ export function createHttpExchange(options: HttpExchangeOptions = {}): HttpExcha
       const fail = (e: unknown): void => {
         if (settle()) reject(e);
       };
-      let req: http.ClientRequest;
-      try {
-        req = (protocol === 'https:' ? https.request : http.request)(target, { method, headers, agent: agents[protocol] }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', fail);
-          res.on('end', () => {
-            if (settle()) resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? null, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+      let req: http.ClientRequest | undefined;
+      /**
+       * Sends the request. A keep-alive connection the server closed just as it was
+       * reused fails with ECONNRESET/EPIPE before any answer: then the request never
+       * reached the server, and it is sent once more on a fresh connection (as the Node
+       * docs advise for `request.reusedSocket`).
+       */
+      const attempt = (retried: boolean): void => {
+        let answered = false;
+        let current: http.ClientRequest;
+        try {
+          current = (protocol === 'https:' ? https.request : http.request)(target, { method, headers, agent: agents[protocol] }, (res) => {
+            answered = true;
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('error', fail);
+            res.on('end', () => {
+              if (settle()) resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? null, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+            });
+            res.on('close', () => {
+              if (!res.complete) fail(coded(`${method} ${url}: the connection closed before the whole answer arrived`, 'ECONNRESET'));
+            });
           });
-          res.on('close', () => {
-            if (!res.complete) fail(coded(`${method} ${url}: the connection closed before the whole answer arrived`, 'ECONNRESET'));
-          });
+        } catch (e) {
+          // invalid headers (a value with a line break, …) throw at once
+          fail(e);
+          return;
+        }
+        req = current;
+        current.on('error', (e: NodeJS.ErrnoException) => {
+          const stale = !retried && !answered && !settled && current.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
+          if (stale) attempt(true);
+          else fail(e);
         });
-      } catch (e) {
-        // invalid headers (a value with a line break, …) throw at once
-        reject(e);
-        return;
-      }
-      req.on('error', fail);
+        current.end(body);
+      };
       const onAbort = (): void => {
         fail(signal!.reason);
-        req.destroy();
+        req?.destroy();
       };
       const timer = setTimeout(() => {
         fail(new HttpTimeoutError(method, url, timeoutMs));
-        req.destroy();
+        req?.destroy();
       }, timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
-      req.end(body);
+      attempt(false);
     });
 
   const close = (): void => {

@@ -52,6 +52,9 @@ for (const kind of storeKinds()) {
       );
       assert.deepEqual(got.find((r) => r.id === 'pi-1'), await db.store.getInstance('pi-1'));
       assert.deepEqual(await db.store.getInstances([]), []);
+      // more ids than one statement reads (a fetch may lock any number of tasks)
+      const many = [...Array.from({ length: 1200 }, (_, i) => `missing-${i}`), 'pi-3', 'pi-1'];
+      assert.deepEqual((await db.store.getInstances(many)).map((r) => r.id).sort(), ['pi-1', 'pi-3']);
     });
 
     // SQLite runs commits issued in one event-loop turn in one transaction (group commit),

@@ -27,14 +27,15 @@ export interface Dialect {
   /** One statement text may hold several parameterless statements (one round trip for DDL). */
   readonly multiStatement: boolean;
   /**
-   * How LIMIT/OFFSET values reach the database. `literal` (SQLite): written into the
-   * statement text as integers — SQLite 3.47+ reads a bound LIMIT while planning and then
-   * recompiles the statement every time that parameter is bound. `bound` (PostgreSQL): `?`
-   * parameters — every distinct text becomes a named prepared statement on each pooled
-   * connection, so paging must not create a new text per page.
+   * How LIMIT values reach the database. `literal` (SQLite): the LIMIT is written into the
+   * statement text as an integer — SQLite 3.47+ reads a bound LIMIT while planning and then
+   * recompiles the statement every time that parameter is bound (measured: 6 µs instead of
+   * 2 µs for a primary-key get); OFFSET stays bound (it causes no recompile). `bound`
+   * (PostgreSQL): both are `?` parameters — every distinct text becomes a named prepared
+   * statement on each pooled connection.
    */
   readonly limits: 'literal' | 'bound';
-  /** The literal `LIMIT` for "no limit" (SQLite needs a LIMIT before OFFSET: `-1`); for bound limits, null is bound. */
+  /** The literal `LIMIT` for "no limit" with `limits: 'literal'` (SQLite needs a LIMIT before OFFSET: `-1`). */
   readonly noLimit: string;
   /** Counts tables named `procos_schema` in the current schema; one row with column `n`. */
   readonly schemaTableExistsSql: string;
@@ -103,7 +104,7 @@ export const POSTGRES: Dialect = {
   compactTableSuffix: '',
   multiStatement: true,
   limits: 'bound',
-  noLimit: 'ALL',
+  noLimit: 'ALL', // unused: limits are bound
   schemaTableExistsSql:
     "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'procos_schema'",
   migrationLockSql: `SELECT pg_advisory_xact_lock(${PG_LOCK_MIGRATION}, 0)`,

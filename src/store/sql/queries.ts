@@ -39,6 +39,17 @@ export function inList(column: string, values: readonly (string | number)[] | un
   return { sql: `${column} IN (${placeholders(values.length)})`, params: values };
 }
 
+/**
+ * `column` is one of `values`, with ONE statement text for any number of values (unlike
+ * {@link inList}): PostgreSQL `column = ANY(CAST(? AS TEXT[]))`, SQLite
+ * `column IN (SELECT value FROM json_each(?))` with the values as a JSON array. For lists
+ * of ids whose length varies call by call (each distinct text would be another prepared
+ * statement). The list must not be empty.
+ */
+export function inTextArray(d: Dialect, column: string, values: readonly string[]): Cond {
+  return d.name === 'postgres' ? { sql: `${column} = ANY(CAST(? AS TEXT[]))`, params: [values] } : { sql: `${column} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(values)] };
+}
+
 /** `column IS NULL` (true) / `column IS NOT NULL` (false) when given. */
 export function isNull(column: string, wanted: boolean | undefined): Cond | undefined {
   return wanted === undefined ? undefined : { sql: wanted ? `${column} IS NULL` : `${column} IS NOT NULL`, params: [] };
@@ -71,15 +82,16 @@ export function listStmt(d: Dialect, q: TableQuery, conds: readonly (Cond | unde
 }
 
 /**
- * The LIMIT/OFFSET of a page as the dialect wants them ({@link Dialect.limits}): integer
- * literals (` LIMIT n OFFSET m`, the values checked by `compilePage`, nothing when there
- * is no limit and no offset) or bound parameters (` LIMIT ? OFFSET ?`, null = no limit).
+ * The LIMIT/OFFSET of a page as the dialect wants them ({@link Dialect.limits}): all bound
+ * (` LIMIT ? OFFSET ?`, null = no limit), or the LIMIT as an integer literal (checked by
+ * `compilePage`) and the OFFSET bound (` LIMIT n OFFSET ?`; nothing when there is neither).
+ * A bound OFFSET does not make SQLite recompile, and paging then needs no new text per page.
  */
 export function limitClause(d: Dialect, page: CompiledPage): Cond {
   if (d.limits === 'bound') return { sql: ' LIMIT ? OFFSET ?', params: [page.limit, page.offset] };
   const limit = page.limit === null ? d.noLimit : String(Math.trunc(page.limit));
-  const sql = page.offset > 0 ? ` LIMIT ${limit} OFFSET ${Math.trunc(page.offset)}` : page.limit === null ? '' : ` LIMIT ${limit}`;
-  return { sql, params: [] };
+  if (page.offset > 0) return { sql: ` LIMIT ${limit} OFFSET ?`, params: [page.offset] };
+  return { sql: page.limit === null ? '' : ` LIMIT ${limit}`, params: [] };
 }
 
 /** `SELECT COUNT(*) AS n FROM … WHERE …`. */

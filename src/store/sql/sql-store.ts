@@ -66,6 +66,9 @@ import {
 import * as t from './tables.js';
 import { compilePage, int, nonEmpty, positiveInt, retriesValue } from './validate.js';
 
+/** Ids read per statement by the get-many methods (a fetch may lock any number of tasks). */
+const GET_MANY_CHUNK = 500;
+
 /** Runs `s`; on 0 changed rows, probes `table` by id to tell "not found" from "conflict". */
 function* guardedUpdate(
   s: Stmt,
@@ -189,8 +192,12 @@ export class SqlStore implements Store {
 
   async getInstances(ids: readonly string[]): Promise<InstanceRecord[]> {
     const unique = [...new Set(ids)];
-    if (unique.length === 0) return [];
-    return (await this.rows(q.selectStmt(t.INSTANCES, [q.inList('id', unique)]))).map(toInstance);
+    const out: InstanceRecord[] = [];
+    for (let from = 0; from < unique.length; from += GET_MANY_CHUNK) {
+      const part = unique.slice(from, from + GET_MANY_CHUNK);
+      for (const row of await this.rows(q.selectStmt(t.INSTANCES, [q.inTextArray(this.driver.dialect, 'id', part)]))) out.push(toInstance(row));
+    }
+    return out;
   }
 
   async listInstances(filter: InstanceFilter = {}, page?: Page): Promise<InstanceSummary[]> {

@@ -23,14 +23,16 @@
  *
  * Group commit: write programs handed to {@link SqliteDriver.run} during one turn of the
  * event loop (for example the steps of several HTTP requests read in one poll) are queued
- * and run together at the next `setImmediate`, in arrival order, in ONE transaction;
- * each program in its own `SAVEPOINT`, so a program that throws is rolled back alone and
- * the others still commit. Every promise settles after the shared `COMMIT` (a program is
+ * and run together at the next `setImmediate`, in arrival order, in ONE transaction; each
+ * program in its own `SAVEPOINT`, so a program that throws is rolled back alone and the
+ * others still commit. Every promise settles after the shared `COMMIT` (a program is
  * durable when its promise resolves, as before); when the COMMIT itself fails, all of
- * them reject. Programs see the writes of the programs queued before them (the same
- * outcome as running them one by one in that order), and a transaction holds at most
- * {@link MAX_GROUP} programs. Reads run at once, outside any transaction, and see only
- * committed rows.
+ * them reject. When a program's error ends the whole transaction (SQLite rolls back on
+ * SQLITE_FULL, SQLITE_IOERR…), that program rejects with its error and the others with a
+ * retryable PROCOS_STORE_BUSY (their writes were lost with the transaction). Programs see
+ * the writes of the programs queued before them (the same outcome as running them one by
+ * one in that order), and a transaction holds at most {@link MAX_GROUP} programs. Reads
+ * run at once, outside any transaction, and see only committed rows.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -172,8 +174,17 @@ export class SqliteDriver implements SqlDriver {
       this.commitStmt.run();
       return result;
     } catch (e) {
-      if (this.db.inTransaction) this.rollback.run();
+      this.rollbackQuietly();
       throw e;
+    }
+  }
+
+  /** Rolls back the open transaction, if any; never throws (flush runs in a `setImmediate`, where a throw would be uncaught). */
+  private rollbackQuietly(): void {
+    try {
+      if (this.db.inTransaction) this.rollback.run();
+    } catch {
+      // Nothing of the transaction was committed; the error that led here is what callers get.
     }
   }
 
@@ -193,27 +204,44 @@ export class SqliteDriver implements SqlDriver {
       return;
     }
     const outcomes: { ok: boolean; value: unknown }[] = [];
+    /** The program whose error ended the whole transaction (SQLITE_FULL, SQLITE_IOERR…), if one did. */
+    let culprit = -1;
     try {
       this.begin.run();
-      for (const q of group) {
+      for (const [i, q] of group.entries()) {
         this.savepoint.run();
+        let value: unknown;
         try {
-          outcomes.push({ ok: true, value: driveSync(q.program, this.exec) });
-          this.release.run();
+          value = driveSync(q.program, this.exec);
         } catch (e) {
-          // Some errors (SQLITE_FULL, SQLITE_IOERR…) end the whole transaction: then every
-          // program of the group is lost, and all of them reject below.
-          if (!this.db.inTransaction) throw e;
+          if (!this.db.inTransaction) {
+            culprit = i;
+            throw e;
+          }
           this.rollbackTo.run();
           this.release.run();
           outcomes.push({ ok: false, value: translateSqliteError(e) });
+          continue;
         }
+        this.release.run();
+        outcomes.push({ ok: true, value });
       }
       this.commitStmt.run();
     } catch (e) {
-      if (this.db.inTransaction) this.rollback.run();
+      this.rollbackQuietly();
       const error = translateSqliteError(e);
-      for (const q of group) q.reject(error);
+      // A program's own error ended the transaction: it gets that error; the others lost
+      // their writes through no fault of theirs and get a retryable BUSY.
+      const others =
+        culprit === -1
+          ? error
+          : new ProcosError(
+              StoreErrors.BUSY,
+              `the transaction this write shared with others was rolled back by another write's error (${error.message}); nothing of it was written: retry`,
+              { driverCode: typeof error.details.driverCode === 'string' ? error.details.driverCode : null },
+              { cause: e },
+            );
+      group.forEach((q, i) => q.reject(culprit === -1 || i === culprit ? error : others));
       return;
     }
     group.forEach((q, i) => {

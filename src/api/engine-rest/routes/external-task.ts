@@ -29,7 +29,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProcosError, isProcosError } from '../../../common/errors.js';
 import { isJsonValue } from '../../../common/camunda-values.js';
 import type { JsonValue, Variables } from '../../../common/json.js';
-import { RuntimeErrors } from '../../../runtime/index.js';
 import type { LockedExternalTask } from '../../../runtime/index.js';
 import type { FilteredFetchAndLockInput, FilteredFetchTopicInput } from '../../../runtime/runtime.js';
 import type { ExternalTaskFilter, ExternalTaskRecord } from '../../../store/index.js';
@@ -194,16 +193,6 @@ function workerOf(body: Body): string {
   return body.requiredString('workerId');
 }
 
-/** The task, when `workerId` holds its lock (lock expiry is not checked, as in Camunda). */
-async function heldBy(ctx: RouteContext, id: string, workerId: string, action: string): Promise<ExternalTaskRecord> {
-  const t = await ctx.runtime.getExternalTask(id);
-  if (t.workerId !== workerId) {
-    const holder = t.workerId === null ? 'it is not locked by any worker' : `it is locked by worker "${t.workerId}"`;
-    throw new ProcosError(RuntimeErrors.EXTERNAL_TASK_LOCKED, `external task ${id} cannot be ${action} by worker "${workerId}": ${holder}`, { externalTaskId: id, workerId, lockedBy: t.workerId });
-  }
-  return t;
-}
-
 async function failure(ctx: RouteContext, id: string, raw: unknown): Promise<void> {
   const body = new Body(raw);
   const workerId = workerOf(body);
@@ -214,7 +203,7 @@ async function failure(ctx: RouteContext, id: string, raw: unknown): Promise<voi
   const variables = fromTypedVariables(body.raw('variables'), 'variables');
   const localVariables = fromTypedVariables(body.raw('localVariables'), 'localVariables');
   if (variables !== undefined || localVariables !== undefined) {
-    const t = await heldBy(ctx, id, workerId, 'failed');
+    const t = await ctx.runtime.lockedBy(id, workerId, 'failed');
     if (variables !== undefined && Object.keys(variables).length > 0) await ctx.runtime.setVariables(t.processInstanceId, variables);
     if (localVariables !== undefined && Object.keys(localVariables).length > 0) await ctx.runtime.setVariables(t.processInstanceId, localVariables, t.activityInstanceId);
   }
