@@ -173,7 +173,10 @@ export class Kernel {
     try {
       const store = await this.openStore();
       // A stable node id per host and port: job locks of a killed run of this node can be released at the next boot.
-      this.runtimeRef = new Runtime(store, this.config.port !== 0 ? { nodeId: `kernel@${hostname()}:${this.config.port}` } : {});
+      this.runtimeRef = new Runtime(store, {
+        ...(this.config.port !== 0 ? { nodeId: `kernel@${hostname()}:${this.config.port}` } : {}),
+        onBackgroundError: (e) => this.logger.warn({ error: { message: e instanceof Error ? e.message : String(e), code: isProcosError(e) ? e.code : undefined } }, 'topic notifications across nodes failed; long polls here still wake on this node\'s tasks and time out as usual'),
+      });
       await this.listen();
       const deployed = await this.deployProcesses(warnings);
       await this.markReady();

@@ -1,8 +1,10 @@
 /**
  * Wakes waiting `fetchAndLock` requests (long polling) as soon as a task for one of their
  * topics may have become fetchable: created, unlocked, its retries set, or its retry
- * time reached. In-process; across PostgreSQL nodes the same signal is carried by
- * LISTEN/NOTIFY (a later addition).
+ * time reached. In-process, and across the processes sharing a PostgreSQL database:
+ * local notifications are handed to {@link TopicNotifier.publish} (the runtime sends them
+ * as `NOTIFY`), and what other processes sent comes in through
+ * {@link TopicNotifier.receive}.
  *
  * A per-topic sequence number closes the race between "fetch found nothing" and "start
  * waiting": a waiter passes the sequence it saw before fetching and returns at once if
@@ -20,10 +22,31 @@ export class TopicNotifier {
     return v;
   }
 
-  /** Tells every waiter on any of `topics` to fetch again. */
+  /** Called with the topics of every local {@link TopicNotifier.notify} (not of {@link TopicNotifier.receive}). */
+  publish: ((topics: readonly string[]) => void) | undefined;
+
+  /** Tells every waiter on any of `topics` to fetch again, here and (through {@link TopicNotifier.publish}) elsewhere. */
   notify(topics: Iterable<string>): void {
     const set = new Set(topics);
     if (set.size === 0) return;
+    this.wakeTopics(set);
+    this.publish?.([...set]);
+  }
+
+  /** A notification from another process: wakes the waiters of `topics` (null: of every topic); not published again. */
+  receive(topics: readonly string[] | null): void {
+    if (topics === null) {
+      for (const t of this.seq.keys()) this.seq.set(t, (this.seq.get(t) ?? 0) + 1);
+      for (const w of [...this.waiters]) {
+        for (const t of w.topics) this.seq.set(t, (this.seq.get(t) ?? 0) + 1);
+        w.wake();
+      }
+      return;
+    }
+    if (topics.length > 0) this.wakeTopics(new Set(topics));
+  }
+
+  private wakeTopics(set: ReadonlySet<string>): void {
     for (const t of set) this.seq.set(t, (this.seq.get(t) ?? 0) + 1);
     for (const w of [...this.waiters]) if (w.topics.some((t) => set.has(t))) w.wake();
   }

@@ -41,8 +41,13 @@ export interface RuntimeOptions {
   maxConflictRetries?: number;
   /** Limits of script tasks' JavaScript. @default 1000 ms, 32 MiB */
   scriptLimits?: ScriptLimits;
-  /** This runtime's id as job lock owner. @default a new unique id */
+  /** This runtime's id as job lock owner and as the origin of its topic notifications. @default a new unique id */
   nodeId?: string;
+  /**
+   * Called with errors of background work that has no caller to answer: sending or
+   * listening to topic notifications across processes (PostgreSQL). @default ignore them
+   */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 /** Input of {@link Runtime.correlateMessage} (Camunda 7 CorrelationMessageDto). */
@@ -292,7 +297,33 @@ export class Runtime {
     this.maxConflictRetries = options.maxConflictRetries ?? 50;
     this.scriptLimits = options.scriptLimits ?? {};
     this.nodeId = options.nodeId ?? `node-${newUuidV7()}`;
+    const onError = options.onBackgroundError ?? ((): void => undefined);
+    // Long polls in other processes sharing the database (PostgreSQL) learn of tasks
+    // created here, and this process's of theirs: NOTIFY/LISTEN through the store.
+    // The topics of one event-loop turn go out together: one notification for many commits.
+    const pending = new Set<string>();
+    this.notifier.publish = (topics) => {
+      if (pending.size === 0) {
+        setImmediate(() => {
+          const all = [...pending];
+          pending.clear();
+          this.store.notifyTopics(all, this.nodeId).catch(onError);
+        });
+      }
+      for (const t of topics) pending.add(t);
+    };
+    this.stopListening = this.store
+      .listenTopics((topics, origin) => {
+        if (origin !== this.nodeId) this.notifier.receive(topics);
+      })
+      .catch((e: unknown) => {
+        onError(e);
+        return async () => undefined;
+      });
   }
+
+  /** Stops this runtime's topic listener (resolved once listening started or failed). */
+  private readonly stopListening: Promise<() => Promise<void>>;
 
   /** Current time of this runtime's clock, epoch ms. */
   now(): number {
@@ -1065,12 +1096,17 @@ export class Runtime {
     if (this.closed) throw new ProcosError(RuntimeErrors.CLOSED, 'the runtime is closed', {});
   }
 
-  /** Stops accepting commands, wakes every long-polling fetch (they answer empty). Does not close the store. */
+  /**
+   * Stops accepting commands, wakes every long-polling fetch (they answer empty) and stops
+   * listening to other processes' topic notifications. Does not close the store.
+   */
   close(): void {
     this.closed = true;
     if (this.jobTimer !== undefined) clearTimeout(this.jobTimer);
     this.jobTimer = undefined;
+    this.notifier.publish = undefined;
     this.notifier.close();
+    void this.stopListening.then((stop) => stop()).catch(() => undefined);
   }
 }
 

@@ -569,6 +569,25 @@ export interface Store {
   listProcessDefinitions(filter?: ProcessDefinitionFilter, page?: Page): Promise<ProcessDefinitionRecord[]>;
   countProcessDefinitions(filter?: ProcessDefinitionFilter): Promise<number>;
 
+  /**
+   * Tells the other processes sharing this database that external tasks of `topics` may
+   * have become fetchable (created, unlocked, retries set), so that their waiting long
+   * polls fetch again at once. PostgreSQL: `NOTIFY procos_topics` (delivered to every
+   * listener, this process's included: `origin` tells them apart); SQLite: nothing (one
+   * process serves a database file). Best effort: the caller's writes are committed
+   * already.
+   * @throws PROCOS_STORE_UNAVAILABLE / _DATABASE_ERROR when the notification cannot be sent.
+   */
+  notifyTopics(topics: readonly string[], origin: string): Promise<void>;
+  /**
+   * Calls `onTopics` for every {@link Store.notifyTopics} of any process (this one's
+   * included), with its topics and origin; with `topics` null when all topics must be
+   * assumed (too many topics for one notification, or notifications were missed while
+   * the listening connection was made again). SQLite: never calls it.
+   * @returns a function that stops listening (also stopped by {@link Store.close}).
+   */
+  listenTopics(onTopics: (topics: readonly string[] | null, origin: string | null) => void): Promise<() => Promise<void>>;
+
   /** An instance with its state and revision (what the runtime loads before a command). */
   getInstance(id: string): Promise<InstanceRecord | null>;
   /**

@@ -74,9 +74,11 @@ export class PostgresDriver implements SqlDriver {
   readonly dialect = POSTGRES;
   private readonly pool: pg.Pool;
   private readonly texts = new Map<string, { text: string; name: string }>();
+  /** Stops of the running {@link PostgresDriver.listen}s. */
+  private readonly listeners = new Set<() => Promise<void>>();
   private closed = false;
 
-  constructor(config: PostgresConfig) {
+  constructor(private readonly config: PostgresConfig) {
     this.pool = new pg.Pool({
       connectionString: config.connectionString,
       max: config.maxConnections,
@@ -137,9 +139,81 @@ export class PostgresDriver implements SqlDriver {
     }
   }
 
+  /**
+   * `LISTEN channel` on a connection of its own (not from the pool, whose idle timeout
+   * would close it). A lost connection is made again after {@link RELISTEN_DELAY_MS} (then
+   * `onPayload(null)`: payloads sent meanwhile were missed) until the returned function
+   * or {@link PostgresDriver.close} stops it.
+   * @throws PROCOS_STORE_BAD_ARGUMENT for a channel that is not a plain identifier;
+   *   PROCOS_STORE_UNAVAILABLE when the first connection fails.
+   */
+  async listen(channel: string, onPayload: (payload: string | null) => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new ProcosError(StoreErrors.BAD_ARGUMENT, `channel must be a lower-case identifier, got ${JSON.stringify(channel)}`, { field: 'channel' });
+    if (this.closed) throw new ProcosError(StoreErrors.CLOSED, 'the store is closed');
+    let stopped = false;
+    let client: pg.Client | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const connect = async (): Promise<void> => {
+      const c = new pg.Client({ connectionString: this.config.connectionString, connectionTimeoutMillis: this.config.connectionTimeoutMs, application_name: 'procos-listen' });
+      c.on('notification', (m) => {
+        if (m.channel === channel) onPayload(m.payload ?? '');
+      });
+      c.on('error', (e) => {
+        this.config.onIdleError(e);
+        if (client === c) reconnect();
+      });
+      c.on('end', () => {
+        if (client === c) reconnect();
+      });
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      client = c;
+    };
+    const reconnect = (): void => {
+      const old = client;
+      client = undefined;
+      old?.end().catch(() => undefined);
+      if (stopped || this.closed || retry !== undefined) return;
+      retry = setTimeout(() => {
+        retry = undefined;
+        if (stopped || this.closed) return;
+        connect().then(
+          () => onPayload(null),
+          (e: unknown) => {
+            this.config.onIdleError(e instanceof Error ? e : new Error(String(e)));
+            reconnect();
+          },
+        );
+      }, RELISTEN_DELAY_MS);
+      retry.unref();
+    };
+    try {
+      await connect();
+    } catch (e) {
+      throw translatePgError(e);
+    }
+    const stop = async (): Promise<void> => {
+      if (stopped) return;
+      stopped = true;
+      this.listeners.delete(stop);
+      if (retry !== undefined) clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => undefined);
+    };
+    this.listeners.add(stop);
+    // close() ran while the connection was being made: it could not stop this one.
+    if (this.closed) await stop();
+    return stop;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.listeners].map((stop) => stop()));
     await this.pool.end();
   }
 }
+
+/** Delay before a lost LISTEN connection is made again, ms. */
+export const RELISTEN_DELAY_MS = 1000;

@@ -26,6 +26,15 @@ export interface SqlDriver {
    * @throws PROCOS_STORE_CLOSED after {@link SqlDriver.close}.
    */
   run<R>(program: TxProgram<R>, mode: RunMode): Promise<R>;
+  /**
+   * Listens on a notification channel on a connection of its own (PostgreSQL `LISTEN`):
+   * `onPayload` is called with each payload sent to `channel` by any connection, this
+   * process's included, once the sending transaction committed; with null after the
+   * listening connection was lost and made again (payloads sent meanwhile are missed).
+   * Absent where the database has no such channel (SQLite). The returned function stops
+   * listening.
+   */
+  listen?(channel: string, onPayload: (payload: string | null) => void): Promise<() => Promise<void>>;
   /** Closes the connection / ends the pool. Idempotent. */
   close(): Promise<void>;
 }

@@ -66,6 +66,11 @@ import {
 import * as t from './tables.js';
 import { compilePage, int, nonEmpty, positiveInt, retriesValue } from './validate.js';
 
+/** The notification channel of {@link SqlStore.notifyTopics}. */
+const TOPIC_CHANNEL = 'procos_topics';
+/** Largest topic notification payload, bytes (PostgreSQL's limit is 8,000). */
+const TOPIC_PAYLOAD_MAX = 7_900;
+
 /** Ids read per statement by the get-many methods (a fetch may lock any number of tasks). */
 const GET_MANY_CHUNK = 500;
 
@@ -188,6 +193,32 @@ export class SqlStore implements Store {
 
   async getInstance(id: string): Promise<InstanceRecord | null> {
     return this.one(t.INSTANCES, [q.eq('id', id)], toInstance);
+  }
+
+  async notifyTopics(topics: readonly string[], origin: string): Promise<void> {
+    if (this.driver.listen === undefined || topics.length === 0) return;
+    let payload = JSON.stringify({ o: origin, t: topics });
+    // PostgreSQL refuses payloads of 8,000 bytes and more: then "all topics".
+    if (Buffer.byteLength(payload, 'utf8') > TOPIC_PAYLOAD_MAX) payload = JSON.stringify({ o: origin, all: true });
+    await this.driver.run(rowsOf(stmt('SELECT pg_notify(?, ?)', TOPIC_CHANNEL, payload)), 'autocommit');
+  }
+
+  async listenTopics(onTopics: (topics: readonly string[] | null, origin: string | null) => void): Promise<() => Promise<void>> {
+    if (this.driver.listen === undefined) return async () => undefined;
+    return this.driver.listen(TOPIC_CHANNEL, (payload) => {
+      if (payload === null) return onTopics(null, null);
+      let p: unknown;
+      try {
+        p = JSON.parse(payload);
+      } catch {
+        return; // not ours
+      }
+      if (typeof p !== 'object' || p === null) return;
+      const { o, t, all } = p as { o?: unknown; t?: unknown; all?: unknown };
+      const origin = typeof o === 'string' ? o : null;
+      if (all === true) onTopics(null, origin);
+      else if (Array.isArray(t)) onTopics(t.filter((x): x is string => typeof x === 'string'), origin);
+    });
   }
 
   async getInstances(ids: readonly string[]): Promise<InstanceRecord[]> {
