@@ -252,13 +252,42 @@ for (const kind of storeKinds()) {
         }
         const store = await openStore(db.url);
         try {
-          assert.equal(store.schemaVersion, 3);
+          assert.equal(store.schemaVersion, SCHEMA_VERSION, 'opened: migrated to the current version (3 and later)');
           assert.ok((await schemaObjects(kind, db.url)).includes('hist_process_instance_definition'));
           assert.equal((await store.getHistoricProcessInstance('pi-1'))?.processDefinitionId, defId);
           const def = await store.getProcessDefinition(defId);
           await assert.rejects(store.deleteDeployment(def!.deploymentId), hasCode(StoreErrors.DEPLOYMENT_IN_USE));
           const gone = await store.deleteDeployment(def!.deploymentId, { cascade: true });
           assert.deepEqual([gone.deletedInstances, gone.deletedHistoricInstances], [1, 1]);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await db.drop();
+      }
+    });
+
+    it('migration 3 → 4 adds the list-order index of user tasks and keeps the tasks', async () => {
+      const db = await kind.newDatabase();
+      try {
+        const driver = driverFor(db.url);
+        try {
+          assert.equal(await migrate(driver, T0, 3), 3);
+          const v3 = new SqlStore(driver, 3);
+          const def = await deployProcess(v3);
+          await v3.commit({
+            instances: [instanceInsert(def, 'pi-1')],
+            userTaskInserts: [userTask(def, 'pi-1', 'ut-2', { createdTime: T0 + 2 }), userTask(def, 'pi-1', 'ut-1', { createdTime: T0 + 1 })],
+          });
+          assert.ok(!(await schemaObjects(kind, db.url)).includes('user_task_created'));
+        } finally {
+          await driver.close();
+        }
+        const store = await openStore(db.url);
+        try {
+          assert.equal(store.schemaVersion, SCHEMA_VERSION);
+          assert.ok((await schemaObjects(kind, db.url)).includes('user_task_created'));
+          assert.deepEqual((await store.listUserTasks({}, { maxResults: 10 })).map((t) => t.id), ['ut-1', 'ut-2'], 'in created-time order');
         } finally {
           await store.close();
         }
