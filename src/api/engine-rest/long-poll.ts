@@ -29,6 +29,8 @@ export interface LongPollTicket {
 export class LongPollGate {
   private readonly held = new Set<AbortController>();
   private closing = false;
+  /** Resolves {@link LongPollGate.close}'s wait once the last held request is released. */
+  private drained: (() => void) | undefined;
 
   /**
    * @param capacity how many requests may wait at once (≥ 0; 0 refuses every long poll).
@@ -65,13 +67,26 @@ export class LongPollGate {
       release: () => {
         clientGone.removeEventListener('abort', onGone);
         this.held.delete(ctl);
+        if (this.held.size === 0) this.drained?.();
       },
     };
   }
 
-  /** Server shutdown: wakes every waiting request (they answer with no tasks) and admits no more. */
-  close(): void {
+  /**
+   * Server shutdown: wakes every waiting request (they answer with no tasks) and admits no
+   * more. Resolves once every woken request has let go of its slot and had a turn of the
+   * event loop to write its answer (at most `graceMs`), so that a server closing its
+   * connections next does not cut those answers off.
+   */
+  async close(graceMs = 2000): Promise<void> {
     this.closing = true;
-    for (const ctl of this.held) ctl.abort(new Error('server closing'));
+    if (this.held.size > 0) {
+      const drained = new Promise<void>((resolve) => (this.drained = resolve));
+      for (const ctl of this.held) ctl.abort(new Error('server closing'));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([drained, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
