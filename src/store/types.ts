@@ -641,9 +641,7 @@ export interface Store {
   /**
    * An external task and its process instance (with state), in one call (what the
    * runtime needs to complete a task); null when the task does not exist, `instance` null
-   * when its instance does not. Two reads, not one snapshot (on PostgreSQL possibly on two
-   * pooled connections): a caller that writes based on them relies on guarded writes (the
-   * task's lock holder, the instance's revision).
+   * when its instance does not. One statement (a join), so one consistent read.
    */
   getExternalTaskWithInstance(id: string): Promise<{ task: ExternalTaskRecord; instance: InstanceRecord | null } | null>;
   listExternalTasks(filter?: ExternalTaskFilter, page?: Page): Promise<ExternalTaskRecord[]>;

@@ -54,6 +54,21 @@ for (const kind of storeKinds()) {
       assert.equal((await db.store.getExternalTask('et-1'))?.workerId, 'w2');
     });
 
+    it('reads a task together with its instance (getExternalTaskWithInstance), the same records as the single gets', async () => {
+      await seedTasks(db.store, 2, () => ({ businessKey: 'BK', priority: 3 }));
+      await db.store.commit({ instances: [{ kind: 'update', id: 'pi-2', expectedRevision: 1, status: 'active', state: { changed: [1, 'two'] } }] });
+      for (const [taskId, instanceId] of [
+        ['et-1', 'pi-1'],
+        ['et-2', 'pi-2'],
+      ] as const) {
+        const both = await db.store.getExternalTaskWithInstance(taskId);
+        assert.deepEqual(both, { task: await db.store.getExternalTask(taskId), instance: await db.store.getInstance(instanceId) });
+      }
+      assert.deepEqual((await db.store.getExternalTaskWithInstance('et-2'))?.instance?.state, { changed: [1, 'two'] });
+      assert.equal((await db.store.getExternalTaskWithInstance('et-2'))?.instance?.revision, 2);
+      assert.equal(await db.store.getExternalTaskWithInstance('nope'), null);
+    });
+
     it('filters by topic, definition key(s), definition id and business key; one lock duration per topic', async () => {
       const order = await deployProcess(db.store, 'order');
       const invoice = await deployProcess(db.store, 'invoice');

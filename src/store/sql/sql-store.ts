@@ -46,7 +46,10 @@ import type { SqlDriver } from './driver.js';
 import { rowsOf, stmt, type Row, type Stmt, type TxProgram } from './program.js';
 import * as q from './queries.js';
 import {
+  columns,
   countOf,
+  EXTERNAL_TASK_COLS,
+  INSTANCE_COLS,
   toDefinition,
   toDeployment,
   toExternalTask,
@@ -65,6 +68,11 @@ import {
 } from './rows.js';
 import * as t from './tables.js';
 import { compilePage, int, nonEmpty, positiveInt, retriesValue } from './validate.js';
+
+/** An external task and (columns `p_…`) its instance, in one statement: {@link SqlStore.getExternalTaskWithInstance}. */
+const TASK_WITH_INSTANCE_SQL =
+  `SELECT ${columns(EXTERNAL_TASK_COLS, 't')}, ${INSTANCE_COLS.map((c) => `p.${c} AS p_${c}`).join(', ')} ` +
+  'FROM external_task t LEFT JOIN process_instance p ON p.id = t.process_instance_id WHERE t.id = ?';
 
 /** The notification channel of {@link SqlStore.notifyTopics}. */
 const TOPIC_CHANNEL = 'procos_topics';
@@ -262,19 +270,14 @@ export class SqlStore implements Store {
   }
 
   async getExternalTaskWithInstance(id: string): Promise<{ task: ExternalTaskRecord; instance: InstanceRecord | null } | null> {
-    const d = this.driver.dialect;
-    // One read program, two statements: one call into the driver instead of two.
-    function* program(): TxProgram<{ task: ExternalTaskRecord; instance: InstanceRecord | null } | null> {
-      const tr = yield q.listStmt(d, t.EXTERNAL_TASKS, [q.eq('id', id)], { offset: 0, limit: 1 });
-      const taskRow = tr.rows[0];
-      if (taskRow === undefined) return null;
-      const task = toExternalTask(taskRow);
-      const ir = yield q.listStmt(d, t.INSTANCES, [q.eq('id', task.processInstanceId)], { offset: 0, limit: 1 });
-      const instanceRow = ir.rows[0];
-      return { task, instance: instanceRow === undefined ? null : toInstance(instanceRow) };
-    }
-    return this.driver.run(program(), 'read');
+    const row = (await this.rows(stmt(TASK_WITH_INSTANCE_SQL, id)))[0];
+    if (row === undefined) return null;
+    if (row['p_id'] === null || row['p_id'] === undefined) return { task: toExternalTask(row), instance: null };
+    const instanceRow: Record<string, unknown> = {};
+    for (const c of INSTANCE_COLS) instanceRow[c] = row[`p_${c}`];
+    return { task: toExternalTask(row), instance: toInstance(instanceRow) };
   }
+
 
   async listExternalTasks(filter: ExternalTaskFilter = {}, page?: Page): Promise<ExternalTaskRecord[]> {
     return this.list(t.EXTERNAL_TASKS, q.externalTaskConds, toExternalTask, filter, page);
