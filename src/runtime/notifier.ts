@@ -35,15 +35,9 @@ export class TopicNotifier {
 
   /** A notification from another process: wakes the waiters of `topics` (null: of every topic); not published again. */
   receive(topics: readonly string[] | null): void {
-    if (topics === null) {
-      for (const t of this.seq.keys()) this.seq.set(t, (this.seq.get(t) ?? 0) + 1);
-      for (const w of [...this.waiters]) {
-        for (const t of w.topics) this.seq.set(t, (this.seq.get(t) ?? 0) + 1);
-        w.wake();
-      }
-      return;
-    }
-    if (topics.length > 0) this.wakeTopics(new Set(topics));
+    // null: every topic known here, and every topic a waiter waits for.
+    const set = topics === null ? new Set([...this.seq.keys(), ...[...this.waiters].flatMap((w) => w.topics)]) : new Set(topics);
+    if (set.size > 0) this.wakeTopics(set);
   }
 
   private wakeTopics(set: ReadonlySet<string>): void {

@@ -165,8 +165,13 @@ export class PostgresDriver implements SqlDriver {
       c.on('end', () => {
         if (client === c) reconnect();
       });
-      await c.connect();
-      await c.query(`LISTEN ${channel}`);
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+      } catch (e) {
+        await c.end().catch(() => undefined);
+        throw e;
+      }
       client = c;
     };
     const reconnect = (): void => {

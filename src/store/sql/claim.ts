@@ -9,7 +9,7 @@
  * `BEGIN IMMEDIATE` transaction (one writer at a time).
  *
  * RETURNING order is unspecified on both, so rows are sorted again by the caller. The
- * limit n is bound on PostgreSQL and an integer literal on SQLite (see `Dialect.limits`;
+ * limit n is written by `limitClause` (bound on PostgreSQL, an integer literal on SQLite;
  * `checkFetch` / `checkAcquire` validate it first).
  */
 import type { JsonValue } from '../../common/json.js';
@@ -17,7 +17,7 @@ import type { ExternalTaskRecord, JobRecord } from '../records.js';
 import type { AcquireJobsRequest, FetchAndLockRequest, FetchTopic } from '../types.js';
 import type { Dialect } from './dialect.js';
 import type { SqlParam, Stmt } from './program.js';
-import { cond, inList, type Cond } from './queries.js';
+import { cond, inList, limitClause, type Cond } from './queries.js';
 import { columns, EXTERNAL_TASK_COLS, JOB_COLS } from './rows.js';
 import { badArgument, nonEmpty, nonNegativeInt, positiveInt, int } from './validate.js';
 
@@ -81,21 +81,22 @@ export function fetchAndLockStmt(d: Dialect, r: FetchAndLockRequest): Stmt {
   // lock expiration = now + the lock duration of the task's topic
   const lockCase = (topic: string): string => `CAST(? AS BIGINT) + CASE ${topic}` + ' WHEN ? THEN CAST(? AS BIGINT)'.repeat(r.topics.length) + ' END';
   const lockParams: SqlParam[] = [r.now, ...r.topics.flatMap((t) => [t.topicName, t.lockDuration])];
+  const limit = limitClause(d, { limit: r.maxTasks, offset: 0 });
 
   if (d.name === 'postgres') {
     return {
       sql:
-        `WITH c AS (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order} LIMIT ? FOR UPDATE SKIP LOCKED) ` +
+        `WITH c AS (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order}${limit.sql} FOR UPDATE SKIP LOCKED) ` +
         `UPDATE external_task t SET worker_id = ?, lock_expiration_time = ${lockCase('t.topic')} ` +
         `FROM c WHERE t.id = c.id RETURNING ${columns(EXTERNAL_TASK_COLS, 't')}`,
-      params: [...filterParams, r.maxTasks, r.workerId, ...lockParams],
+      params: [...filterParams, ...limit.params, r.workerId, ...lockParams],
     };
   }
   return {
     sql:
       `UPDATE external_task SET worker_id = ?, lock_expiration_time = ${lockCase('topic')} ` +
-      `WHERE id IN (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order} LIMIT ${Math.trunc(r.maxTasks)}) RETURNING ${columns(EXTERNAL_TASK_COLS)}`,
-    params: [r.workerId, ...lockParams, ...filterParams],
+      `WHERE id IN (SELECT id FROM external_task WHERE ${filter} ORDER BY ${order}${limit.sql}) RETURNING ${columns(EXTERNAL_TASK_COLS)}`,
+    params: [r.workerId, ...lockParams, ...filterParams, ...limit.params],
   };
 }
 
@@ -152,17 +153,18 @@ export function acquireJobsStmt(d: Dialect, r: AcquireJobsRequest): Stmt {
   const filterParams: SqlParam[] = [r.now, r.now, ...(types?.params ?? [])];
   const set = 'lock_owner = ?, lock_expiration_time = CAST(? AS BIGINT) + CAST(? AS BIGINT)';
   const setParams: SqlParam[] = [r.lockOwner, r.now, r.lockDuration];
+  const limit = limitClause(d, { limit: r.maxJobs, offset: 0 });
   if (d.name === 'postgres') {
     return {
       sql:
-        `WITH c AS (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id LIMIT ? FOR UPDATE SKIP LOCKED) ` +
+        `WITH c AS (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id${limit.sql} FOR UPDATE SKIP LOCKED) ` +
         `UPDATE job t SET ${set} FROM c WHERE t.id = c.id RETURNING ${columns(JOB_COLS, 't')}`,
-      params: [...filterParams, r.maxJobs, ...setParams],
+      params: [...filterParams, ...limit.params, ...setParams],
     };
   }
   return {
-    sql: `UPDATE job SET ${set} WHERE id IN (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id LIMIT ${Math.trunc(r.maxJobs)}) RETURNING ${columns(JOB_COLS)}`,
-    params: [...setParams, ...filterParams],
+    sql: `UPDATE job SET ${set} WHERE id IN (SELECT id FROM job WHERE ${filter} ORDER BY due_time, id${limit.sql}) RETURNING ${columns(JOB_COLS)}`,
+    params: [...setParams, ...filterParams, ...limit.params],
   };
 }
 

@@ -278,7 +278,6 @@ export class SqlStore implements Store {
     return { task: toExternalTask(row), instance: toInstance(instanceRow) };
   }
 
-
   async listExternalTasks(filter: ExternalTaskFilter = {}, page?: Page): Promise<ExternalTaskRecord[]> {
     return this.list(t.EXTERNAL_TASKS, q.externalTaskConds, toExternalTask, filter, page);
   }
